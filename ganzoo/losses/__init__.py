@@ -1,0 +1,29 @@
+"""Loss functions for adversarial training (pure functions of logits)."""
+
+from ganzoo.losses.adversarial import get_discriminator_loss
+from ganzoo.losses.adversarial import get_generator_loss
+from ganzoo.losses.adversarial import hinge_discriminator_loss
+from ganzoo.losses.adversarial import hinge_generator_loss
+from ganzoo.losses.adversarial import least_squares_discriminator_loss
+from ganzoo.losses.adversarial import least_squares_generator_loss
+from ganzoo.losses.adversarial import minimax_discriminator_loss
+from ganzoo.losses.adversarial import minimax_generator_loss
+from ganzoo.losses.adversarial import non_saturating_discriminator_loss
+from ganzoo.losses.adversarial import non_saturating_generator_loss
+from ganzoo.losses.adversarial import wasserstein_discriminator_loss
+from ganzoo.losses.adversarial import wasserstein_generator_loss
+
+__all__ = [
+    "get_discriminator_loss",
+    "get_generator_loss",
+    "hinge_discriminator_loss",
+    "hinge_generator_loss",
+    "least_squares_discriminator_loss",
+    "least_squares_generator_loss",
+    "minimax_discriminator_loss",
+    "minimax_generator_loss",
+    "non_saturating_discriminator_loss",
+    "non_saturating_generator_loss",
+    "wasserstein_discriminator_loss",
+    "wasserstein_generator_loss",
+]
