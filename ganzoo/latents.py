@@ -64,13 +64,9 @@ def interpolate_latents(z_start, z_end, num_steps=8, spherical=False):
         raise ValueError(f"`num_steps` must be an int >= 2. Received: {num_steps!r}")
     t = np.linspace(0.0, 1.0, int(num_steps))[:, None]
     if spherical:
-        cos_omega = np.dot(z_start, z_end) / (
-            np.linalg.norm(z_start) * np.linalg.norm(z_end)
-        )
+        cos_omega = np.dot(z_start, z_end) / (np.linalg.norm(z_start) * np.linalg.norm(z_end))
         omega = np.arccos(np.clip(cos_omega, -1.0, 1.0))
         if omega > 1e-6:
-            path = (
-                np.sin((1.0 - t) * omega) * z_start + np.sin(t * omega) * z_end
-            ) / np.sin(omega)
+            path = (np.sin((1.0 - t) * omega) * z_start + np.sin(t * omega) * z_end) / np.sin(omega)
             return path.astype(np.float32)
     return ((1.0 - t) * z_start + t * z_end).astype(np.float32)

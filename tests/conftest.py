@@ -26,3 +26,16 @@ def _clear_keras_session():
 
     keras.utils.clear_session()
     yield
+
+
+@pytest.fixture(scope="session")
+def mirrored_strategy():
+    """One two-replica `MirroredStrategy` for the whole session.
+
+    A second strategy over the same devices in one process can reuse collective
+    keys of the first and abort with "Shape mismatch in the collective
+    instance"; sharing one avoids that.
+    """
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    assert strategy.num_replicas_in_sync == 2
+    return strategy

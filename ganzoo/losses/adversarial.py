@@ -259,8 +259,7 @@ def _lookup(identifier, table, argument):
     if isinstance(identifier, str):
         if identifier not in table:
             raise ValueError(
-                f"Unknown {argument} {identifier!r}. Expected one of "
-                f"{sorted(table)} or a callable."
+                f"Unknown {argument} {identifier!r}. Expected one of {sorted(table)} or a callable."
             )
         return table[identifier]
     if callable(identifier):

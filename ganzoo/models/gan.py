@@ -88,12 +88,9 @@ class GAN(keras.Model):
         ):
             if not isinstance(network, keras.Model):
                 raise TypeError(
-                    f"`{argument}` must be a keras.Model. Received: "
-                    f"{type(network).__name__}"
+                    f"`{argument}` must be a keras.Model. Received: {type(network).__name__}"
                 )
-        generator_latent_dim = (
-            generator.inputs[0].shape[-1] if generator.inputs else None
-        )
+        generator_latent_dim = generator.inputs[0].shape[-1] if generator.inputs else None
         if latent_dim is None:
             latent_dim = generator_latent_dim
         if not isinstance(latent_dim, int) or latent_dim <= 0:
@@ -112,8 +109,7 @@ class GAN(keras.Model):
             or discriminator_steps < 1
         ):
             raise ValueError(
-                "`discriminator_steps` must be an int >= 1. Received: "
-                f"{discriminator_steps!r}"
+                f"`discriminator_steps` must be an int >= 1. Received: {discriminator_steps!r}"
             )
         self.generator = generator
         self.discriminator = discriminator
@@ -174,9 +170,7 @@ class GAN(keras.Model):
             )
         if discriminator_loss is None:
             if not isinstance(generator_loss, str):
-                raise ValueError(
-                    "Pass `discriminator_loss` when `generator_loss` is a callable."
-                )
+                raise ValueError("Pass `discriminator_loss` when `generator_loss` is a callable.")
             discriminator_loss = generator_loss
         super().compile(**kwargs)
         if keras.mixed_precision.global_policy().name == "mixed_float16":
@@ -215,33 +209,23 @@ class GAN(keras.Model):
 
         # Discriminator: k steps, each on its own real minibatch (Algorithm 1).
         for real_batch in real_batches:
-            fake_images = self.generator(
-                self._sample_latents(batch_size), training=True
-            )
+            fake_images = self.generator(self._sample_latents(batch_size), training=True)
             with tf.GradientTape() as tape:
                 real_logits = self.discriminator(real_batch, training=True)
                 fake_logits = self.discriminator(fake_images, training=True)
                 d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
                 scaled_loss = self.d_optimizer.scale_loss(d_loss / num_replicas)
-            gradients = tape.gradient(
-                scaled_loss, self.discriminator.trainable_variables
-            )
+            gradients = tape.gradient(scaled_loss, self.discriminator.trainable_variables)
             self.d_optimizer.apply_gradients(
                 zip(gradients, self.discriminator.trainable_variables, strict=True)
             )
             self.d_loss_tracker.update_state(d_loss)
-            self.d_real_tracker.update_state(
-                tf.sigmoid(tf.cast(real_logits, "float32"))
-            )
-            self.d_fake_tracker.update_state(
-                tf.sigmoid(tf.cast(fake_logits, "float32"))
-            )
+            self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
+            self.d_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, "float32")))
 
         # Generator: one step on fresh latents.
         with tf.GradientTape() as tape:
-            fake_images = self.generator(
-                self._sample_latents(batch_size), training=True
-            )
+            fake_images = self.generator(self._sample_latents(batch_size), training=True)
             fake_logits = self.discriminator(fake_images, training=True)
             g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
@@ -297,8 +281,7 @@ class GAN(keras.Model):
         expected = tuple(self.discriminator.inputs[0].shape[1:])
         received = tuple(real_images.shape[1:])
         compatible = len(expected) == len(received) and all(
-            e is None or r is None or e == r
-            for e, r in zip(expected, received, strict=True)
+            e is None or r is None or e == r for e, r in zip(expected, received, strict=True)
         )
         if not compatible:
             raise ValueError(
@@ -377,8 +360,7 @@ class GAN(keras.Model):
         z = np.asarray(z, dtype=np.float32)
         if z.ndim != 2 or z.shape[1] != self.latent_dim:
             raise ValueError(
-                f"`z` must have shape (num_samples, {self.latent_dim}). "
-                f"Received shape {z.shape}."
+                f"`z` must have shape (num_samples, {self.latent_dim}). Received shape {z.shape}."
             )
         chunks = [
             keras.ops.convert_to_numpy(
@@ -398,18 +380,14 @@ class GAN(keras.Model):
             float32 NumPy array of shape `(num_steps, height, width, channels)`
             in `[-1, 1]`.
         """
-        return self.generate(
-            z=interpolate_latents(z_start, z_end, num_steps, spherical=spherical)
-        )
+        return self.generate(z=interpolate_latents(z_start, z_end, num_steps, spherical=spherical))
 
     def get_config(self):
         config = super().get_config()
         config.update(
             {
                 "generator": keras.saving.serialize_keras_object(self.generator),
-                "discriminator": keras.saving.serialize_keras_object(
-                    self.discriminator
-                ),
+                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "latent_dim": self.latent_dim,
                 "discriminator_steps": self.discriminator_steps,
                 "seed": self.seed,
@@ -438,10 +416,7 @@ class GAN(keras.Model):
 
     def compile_from_config(self, config):
         self.compile(
-            **{
-                key: keras.saving.deserialize_keras_object(value)
-                for key, value in config.items()
-            }
+            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
         )
 
 

@@ -19,18 +19,14 @@ def dcgan_geometry(image_shape):
         ValueError: if the shape is not a square `(size, size, channels)` whose
             size halves evenly down to at most 7 at least once.
     """
-    if len(image_shape) != 3 or any(
-        not isinstance(dim, int) or dim <= 0 for dim in image_shape
-    ):
+    if len(image_shape) != 3 or any(not isinstance(dim, int) or dim <= 0 for dim in image_shape):
         raise ValueError(
             "`image_shape` must be (height, width, channels) with positive "
             f"integers. Received: image_shape={image_shape!r}"
         )
     height, width, _ = image_shape
     if height != width:
-        raise ValueError(
-            f"DCGAN networks need square images. Received: image_shape={image_shape}"
-        )
+        raise ValueError(f"DCGAN networks need square images. Received: image_shape={image_shape}")
     size, num_resamplings = height, 0
     while size > 7 and size % 2 == 0:
         size //= 2

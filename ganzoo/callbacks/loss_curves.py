@@ -1,0 +1,81 @@
+"""A callback that plots the training losses to a PNG with matplotlib."""
+
+import os
+
+import keras
+
+from ganzoo.files import atomic_output
+
+
+class LossCurves(keras.callbacks.Callback):
+    """Plots logged metrics against the training step, rewritten each epoch.
+
+    Every `every_n_batches` batches it records the values Keras logs (for the
+    GAN: `d_loss`, `g_loss`, `d_real`, `d_fake`), which are running means over
+    the current epoch, exactly what the progress bar shows. Losses go in one
+    panel and the discriminator's mean outputs in another.
+
+    Args:
+        path: PNG file to write (atomically).
+        every_n_batches: int, sampling interval in steps.
+        loss_keys: metric names drawn in the loss panel.
+        probability_keys: metric names drawn in the `D(x)` panel, in `[0, 1]`.
+
+    Attributes:
+        history: dict mapping metric name to a list of `(step, value)`.
+    """
+
+    def __init__(
+        self,
+        path,
+        every_n_batches=10,
+        loss_keys=("d_loss", "g_loss"),
+        probability_keys=("d_real", "d_fake"),
+    ):
+        super().__init__()
+        self.path = os.fspath(path)
+        self.every_n_batches = every_n_batches
+        self.loss_keys = tuple(loss_keys)
+        self.probability_keys = tuple(probability_keys)
+        self.history = {}
+        self._step = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._step += 1
+        if logs and self._step % self.every_n_batches == 0:
+            for key in self.loss_keys + self.probability_keys:
+                if key in logs:
+                    self.history.setdefault(key, []).append((self._step, float(logs[key])))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._plot()
+
+    def _plot(self):
+        if not self.history:
+            return
+        # Imported here: matplotlib is only needed once there is a plot, and
+        # the Agg backend keeps it working without a display.
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        figure, (loss_axis, probability_axis) = plt.subplots(
+            1, 2, figsize=(10, 3.6), constrained_layout=True
+        )
+        for axis, keys in ((loss_axis, self.loss_keys), (probability_axis, self.probability_keys)):
+            for key in keys:
+                if key in self.history:
+                    steps, values = zip(*self.history[key], strict=True)
+                    axis.plot(steps, values, label=key)
+            axis.set_xlabel("training step")
+            axis.legend()
+            axis.grid(alpha=0.3)
+        loss_axis.set_title("losses (running mean over the epoch)")
+        probability_axis.set_title("mean sigmoid(D) on real and generated")
+        probability_axis.set_ylim(0.0, 1.0)
+        try:
+            with atomic_output(self.path) as temp_path:
+                figure.savefig(temp_path, dpi=100, format="png")
+        finally:
+            plt.close(figure)
