@@ -1,9 +1,12 @@
-"""Image grids and PNG files, with NumPy and Pillow only (no TensorFlow)."""
+"""Image grids and PNG files, with NumPy and Pillow only (no TensorFlow).
+
+Pillow is imported where a PNG is written, so `to_uint8` and `image_grid`
+serve onnxruntime-only consumers (`ganzoo.export.runtime`) too.
+"""
 
 import math
 
 import numpy as np
-from PIL import Image
 
 from ganzoo.files import atomic_output
 
@@ -11,15 +14,28 @@ from ganzoo.files import atomic_output
 def to_uint8(images):
     """Maps images in `[-1, 1]` to uint8 pixels in `[0, 255]`.
 
+    Values are scaled by `(x + 1) * 127.5`, rounded to the nearest integer and
+    clipped, so slightly out-of-range inputs still give valid pixels.
+
     Args:
-        images: float array of any shape, values in `[-1, 1]` (values outside
-            are clipped).
+        images: floating array-like of any shape, values in `[-1, 1]`.
 
     Returns:
-        uint8 array of the same shape.
+        uint8 NumPy array of the same shape.
+
+    Raises:
+        TypeError: if `images` is not floating point (already pixels?).
+        ValueError: if `images` contains NaN.
     """
-    images = np.asarray(images, dtype=np.float32)
-    return np.clip(np.round((images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    images = np.asarray(images)
+    if not np.issubdtype(images.dtype, np.floating):
+        raise TypeError(
+            f"`images` must be floating point in [-1, 1]. Received dtype {images.dtype}."
+        )
+    if np.isnan(images).any():
+        raise ValueError("`images` contains NaN.")
+    pixels = np.rint((images.astype(np.float64) + 1.0) * 127.5)
+    return np.clip(pixels, 0, 255).astype(np.uint8)
 
 
 def image_grid(images, num_columns=None, padding=2):
@@ -72,6 +88,8 @@ def save_png(image, path, scale=1):
         scale: int >= 1, nearest-neighbour upscaling factor (small images are
             easier to look at enlarged).
     """
+    from PIL import Image
+
     pil_image = Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image)
     if scale > 1:
         pil_image = pil_image.resize(

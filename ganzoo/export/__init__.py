@@ -1,0 +1,45 @@
+"""Export generator networks to SavedModel and ONNX, and run the ONNX side.
+
+The exporters need TensorFlow; the runtime does not. To keep
+`import ganzoo.export.runtime` free of TensorFlow and Keras, this package
+imports nothing at start-up and resolves its public names on first access
+(PEP 562):
+
+- `export_generator(generator, directory, ...)`: SavedModel + ONNX +
+  `manifest.json`, parity-checked, published atomically.
+- `ParityError`: raised when an artifact drifts from the in-memory network.
+- `export_saved_model(model, path, input_signature)` and
+  `export_onnx(model, path, input_signature)`: the generic exporters over a
+  list of named `tf.TensorSpec`.
+- `OnnxGenerator`: onnxruntime-only inference from an export directory.
+
+Example:
+
+>>> from ganzoo.export import OnnxGenerator  # no TensorFlow import
+>>> from ganzoo.export import export_generator  # imports TensorFlow
+"""
+
+import importlib
+
+_LAZY_ATTRIBUTES = {
+    "export_generator": "ganzoo.export.generator_export",
+    "ParityError": "ganzoo.export.parity",
+    "export_saved_model": "ganzoo.export.saved_model",
+    "export_onnx": "ganzoo.export.onnx",
+    "OnnxGenerator": "ganzoo.export.runtime",
+}
+
+__all__ = sorted(_LAZY_ATTRIBUTES)
+
+
+def __getattr__(name):
+    module_name = _LAZY_ATTRIBUTES.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_ATTRIBUTES))

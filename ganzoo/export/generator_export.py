@@ -1,0 +1,370 @@
+"""Export a generator network: SavedModel, ONNX, manifest and parity check."""
+
+import json
+import os
+import pathlib
+import shutil
+import tempfile
+import uuid
+from collections.abc import Mapping
+from collections.abc import Sequence
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganzoo.export.manifest import MANIFEST_FILE_NAME
+from ganzoo.export.manifest import UNCONDITIONAL_TASK
+from ganzoo.export.manifest import build_manifest
+from ganzoo.export.manifest import write_manifest
+from ganzoo.export.onnx import DEFAULT_OPSET
+from ganzoo.export.onnx import export_onnx
+from ganzoo.export.parity import ParityError
+from ganzoo.export.parity import measure_parity
+from ganzoo.export.saved_model import export_saved_model
+from ganzoo.latents import sample_latents
+
+LATENT_INPUT_NAME = "z"
+IMAGES_OUTPUT_NAME = "images"
+SAVED_MODEL_DIR_NAME = "saved_model"
+ONNX_FILE_NAME = "model.onnx"
+_RESERVED_NAMES = (SAVED_MODEL_DIR_NAME, ONNX_FILE_NAME, MANIFEST_FILE_NAME)
+
+
+def export_generator(
+    generator,
+    directory,
+    *,
+    dataset=None,
+    training_config=None,
+    overwrite=False,
+    parity_batch_sizes=(1, 5),
+    tolerance=1e-4,
+    seed=0,
+    extra_files=None,
+):
+    """Export an unconditional generator to SavedModel and ONNX, checked.
+
+    Writes `directory/` with `saved_model/` (endpoint `serve`, also
+    `serving_default`: input `z`, output `images`), `model.onnx` (input `z`,
+    output `images`, dynamic batch named `"batch"`), `manifest.json` and any
+    `extra_files`. Before publishing, both artifacts are run on fixed latents
+    and compared with `generator(z, training=False)`; the measured differences
+    go into the manifest.
+
+    Everything is built in a hidden temporary directory beside `directory`
+    (`.<name>.tmp-*`) and renamed into place at the end, so a failed export
+    leaves nothing behind and an overwrite never leaves a mix of old and new
+    files.
+
+    Args:
+        generator: `keras.Model` network (not a training wrapper) with one
+            float32 input named `"z"` of shape `(batch, latent_dim)` and one
+            float32 output of shape `(batch, height, width, channels)` with
+            values in `[-1, 1]` (tanh).
+        directory: `str` or `pathlib.Path`, the export directory to create.
+            Its parent is created if missing.
+        dataset: optional str, the training dataset's name, for the manifest.
+        training_config: optional dict of JSON-serializable values, stored as
+            the manifest's `training_config`.
+        overwrite: bool; if True an existing `directory` is replaced.
+        parity_batch_sizes: non-empty sequence of positive ints, the batch
+            sizes of the parity check.
+        tolerance: float >= 0, the largest absolute difference allowed between
+            the in-memory generator and either artifact.
+        seed: int or None, seed of the parity latents; each batch size `b`
+            uses `ganzoo.latents.sample_latents(b, latent_dim, seed)`, i.e.
+            `default_rng(seed).standard_normal((b, latent_dim), np.float32)`.
+        extra_files: optional mapping of destination file name (no directory
+            part) to source path, copied into the export, e.g.
+            `{"samples.png": "runs/dcgan/grid.png"}`.
+
+    Returns:
+        `pathlib.Path`, the absolute path of the published export directory.
+
+    Raises:
+        TypeError: if `generator` is not a `keras.Model`, `extra_files` is not
+            a mapping of names to paths, `training_config` is not a dict of
+            JSON values, or `seed`/`dataset` has the wrong type.
+        ValueError: if the generator's input is not a single float32 `"z"` of
+            shape `(None, latent_dim)`, its output is not float32 images in
+            `[-1, 1]`, or an argument is out of range.
+        FileExistsError: if `directory` exists and `overwrite` is False, or it
+            exists and is not a directory.
+        FileNotFoundError: if a source in `extra_files` does not exist.
+        ParityError: if an artifact differs from the in-memory generator by
+            more than `tolerance`; nothing is written in that case.
+
+    Example:
+
+    >>> import tempfile, keras
+    >>> z = keras.Input((8,), name="z")
+    >>> x = keras.layers.Dense(4 * 4 * 3, activation="tanh")(z)
+    >>> generator = keras.Model(z, keras.layers.Reshape((4, 4, 3))(x))
+    >>> path = export_generator(generator, tempfile.mkdtemp() + "/tiny")
+    >>> sorted(p.name for p in path.iterdir())
+    ['manifest.json', 'model.onnx', 'saved_model']
+    """
+    latent_dim = _latent_dim(generator)
+    batch_sizes = _parity_batch_sizes(parity_batch_sizes)
+    tolerance = _tolerance(tolerance)
+    extra_files = _extra_files(extra_files)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError(f"`seed` must be an int or None. Received: {seed!r}.")
+    if dataset is not None and not isinstance(dataset, str):
+        raise TypeError(f"`dataset` must be a string or None. Received: {dataset!r}.")
+    _check_json(training_config)
+    directory = pathlib.Path(os.path.abspath(directory))
+    if not directory.name:
+        raise ValueError(f"`directory` must name a directory. Received: {directory}.")
+    if directory.exists() and not directory.is_dir():
+        raise FileExistsError(f"Export path exists and is not a directory: '{directory}'.")
+    if directory.exists() and not overwrite:
+        raise FileExistsError(
+            f"Export directory already exists: '{directory}'. Pass overwrite=True to replace it."
+        )
+
+    # Check the generator's outputs before spending time on the conversions.
+    feeds, references = [], []
+    for batch_size in batch_sizes:
+        latents = sample_latents(batch_size, latent_dim, seed=seed)
+        images = keras.ops.convert_to_numpy(generator(latents, training=False))
+        _check_images(images, batch_size)
+        feeds.append({LATENT_INPUT_NAME: latents})
+        references.append({IMAGES_OUTPUT_NAME: images})
+    image_shape = list(references[0][IMAGES_OUTPUT_NAME].shape[1:])
+
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = pathlib.Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.tmp-"))
+    try:
+        input_signature = [tf.TensorSpec((None, latent_dim), tf.float32, name=LATENT_INPUT_NAME)]
+        export_saved_model(
+            generator,
+            staging / SAVED_MODEL_DIR_NAME,
+            input_signature,
+            output_names=[IMAGES_OUTPUT_NAME],
+        )
+        export_onnx(
+            generator,
+            staging / ONNX_FILE_NAME,
+            input_signature,
+            output_names=[IMAGES_OUTPUT_NAME],
+            opset=DEFAULT_OPSET,
+        )
+        max_abs_diff = measure_parity(
+            feeds, references, staging / SAVED_MODEL_DIR_NAME, staging / ONNX_FILE_NAME
+        )
+        if not all(difference <= tolerance for difference in max_abs_diff.values()):
+            raise ParityError(
+                "The exported generator disagrees with the in-memory generator: "
+                f"max |difference| saved_model={max_abs_diff['saved_model']:.3g}, "
+                f"onnx={max_abs_diff['onnx']:.3g} over batch sizes {batch_sizes} "
+                f"(seed {seed}), tolerance {tolerance:.3g}.",
+                max_abs_diff=max_abs_diff,
+                tolerance=tolerance,
+            )
+        for destination, source in extra_files.items():
+            shutil.copyfile(source, staging / destination)
+        manifest = build_manifest(
+            name=directory.name,
+            task=UNCONDITIONAL_TASK,
+            inputs=[
+                {
+                    "name": LATENT_INPUT_NAME,
+                    "shape": [None, latent_dim],
+                    "dtype": "float32",
+                    "distribution": "standard_normal",
+                }
+            ],
+            outputs=[
+                {
+                    "name": IMAGES_OUTPUT_NAME,
+                    "shape": [None, *image_shape],
+                    "dtype": "float32",
+                    "value_range": [-1.0, 1.0],
+                    "layout": "NHWC",
+                }
+            ],
+            latent_dim=latent_dim,
+            image_shape=image_shape,
+            dataset=dataset,
+            training_config=training_config,
+            parity={
+                "batch_sizes": batch_sizes,
+                "seed": seed,
+                "tolerance": tolerance,
+                "max_abs_diff": max_abs_diff,
+            },
+            files={
+                "saved_model": SAVED_MODEL_DIR_NAME,
+                "onnx": ONNX_FILE_NAME,
+                "extra": sorted(extra_files),
+            },
+            onnx_opset=DEFAULT_OPSET,
+        )
+        write_manifest(manifest, staging / MANIFEST_FILE_NAME)
+        _publish(staging, directory)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return directory
+
+
+def _latent_dim(generator):
+    """Validate the generator's input and return its latent size."""
+    if not isinstance(generator, keras.Model):
+        raise TypeError(
+            "`generator` must be a `keras.Model` network (not a training "
+            f"wrapper). Received: {generator!r} of type {type(generator)}."
+        )
+    try:
+        inputs = generator.inputs
+    except (AttributeError, ValueError):
+        inputs = None
+    if not inputs:
+        raise ValueError(
+            f"The generator '{generator.name}' has no symbolic inputs. Build it as "
+            "a functional model starting from `keras.Input((latent_dim,), "
+            'name="z")`.'
+        )
+    if len(inputs) != 1 or inputs[0].name != LATENT_INPUT_NAME:
+        raise ValueError(
+            "An unconditional generator must have exactly one input, named "
+            f"'{LATENT_INPUT_NAME}'. Received inputs named "
+            f"{[tensor.name for tensor in inputs]}."
+        )
+    latent = inputs[0]
+    dtype = keras.backend.standardize_dtype(latent.dtype)
+    if dtype != "float32":
+        raise ValueError(
+            f"The generator's input '{LATENT_INPUT_NAME}' must be float32. Received dtype: {dtype}."
+        )
+    shape = tuple(latent.shape)
+    if len(shape) != 2 or shape[0] is not None or not shape[1]:
+        raise ValueError(
+            f"The generator's input '{LATENT_INPUT_NAME}' must have shape "
+            f"(None, latent_dim) with a fixed latent_dim. Received shape: {shape}."
+        )
+    return int(shape[1])
+
+
+def _check_images(images, batch_size):
+    if images.ndim != 4 or images.shape[0] != batch_size:
+        raise ValueError(
+            "The generator must return images of shape (batch, height, width, "
+            f"channels). For a batch of {batch_size} it returned shape "
+            f"{images.shape}."
+        )
+    if images.dtype != np.float32:
+        raise ValueError(
+            f"The generator must return float32 images. Received dtype: "
+            f"{images.dtype}. Under mixed precision give its last layer "
+            'dtype="float32".'
+        )
+    if not np.all((images >= -1.0) & (images <= 1.0)):
+        raise ValueError(
+            "The generator must return images in [-1, 1] (end it with tanh). "
+            f"Received values in [{np.nanmin(images)}, {np.nanmax(images)}]"
+            f"{' with NaN' if np.isnan(images).any() else ''}."
+        )
+
+
+def _check_json(training_config):
+    """Fail before the conversions if the manifest could not store the config."""
+    if training_config is None:
+        return
+    if not isinstance(training_config, Mapping):
+        raise TypeError(
+            f"`training_config` must be a dict. Received: {training_config!r} of type "
+            f"{type(training_config)}."
+        )
+    try:
+        json.dumps(dict(training_config), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"`training_config` must hold only JSON values (str, int, float, bool, None, "
+            f"list, dict; no NaN): {error}."
+        ) from error
+
+
+def _parity_batch_sizes(batch_sizes):
+    if (
+        isinstance(batch_sizes, (str, bytes))
+        or not isinstance(batch_sizes, Sequence)
+        or not batch_sizes
+        or not all(
+            isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size > 0
+            for size in batch_sizes
+        )
+    ):
+        raise ValueError(
+            "`parity_batch_sizes` must be a non-empty sequence of positive ints. "
+            f"Received: {batch_sizes!r}."
+        )
+    return [int(size) for size in batch_sizes]
+
+
+def _tolerance(tolerance):
+    if isinstance(tolerance, bool) or not isinstance(
+        tolerance, (int, float, np.floating, np.integer)
+    ):
+        raise TypeError(f"`tolerance` must be a number. Received: {tolerance!r}.")
+    tolerance = float(tolerance)
+    if not 0.0 <= tolerance < float("inf"):
+        raise ValueError(f"`tolerance` must be a finite number >= 0. Received: {tolerance}.")
+    return tolerance
+
+
+def _extra_files(extra_files):
+    """Validate `extra_files` and return {name: source Path}."""
+    if extra_files is None:
+        return {}
+    if not isinstance(extra_files, Mapping):
+        raise TypeError(
+            "`extra_files` must map destination file names to source paths. "
+            f"Received: {extra_files!r} of type {type(extra_files)}."
+        )
+    validated = {}
+    for destination, source in extra_files.items():
+        if (
+            not isinstance(destination, str)
+            or destination in ("", ".", "..")
+            or pathlib.PurePath(destination).name != destination
+            or "/" in destination
+            or "\\" in destination
+        ):
+            raise ValueError(
+                "Each `extra_files` key must be a plain file name without a "
+                f"directory part. Received: {destination!r}."
+            )
+        if destination in _RESERVED_NAMES:
+            raise ValueError(
+                f"`extra_files` may not overwrite '{destination}'; the names "
+                f"{list(_RESERVED_NAMES)} are written by the export."
+            )
+        source = pathlib.Path(source)
+        if not source.is_file():
+            raise FileNotFoundError(
+                f"`extra_files['{destination}']` source is not a file: '{source}'."
+            )
+        validated[destination] = source
+    return validated
+
+
+def _publish(staging, directory):
+    """Rename the finished `staging` directory to `directory`.
+
+    An existing `directory` is first renamed aside, then deleted once the new
+    one is in place; if the final rename fails, the old one is put back.
+    """
+    if not directory.exists():
+        os.replace(staging, directory)
+        return
+    retired = directory.with_name(f".{directory.name}.old-{uuid.uuid4().hex[:8]}")
+    os.replace(directory, retired)
+    try:
+        os.replace(staging, directory)
+    except BaseException:
+        os.replace(retired, directory)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,321 @@
+"""Write and read `manifest.json`, the description of an exported model.
+
+This module imports neither TensorFlow nor Keras: `ganzoo.export.runtime`
+reads manifests where only NumPy and onnxruntime are installed.
+
+A manifest is a JSON object with these keys (shapes use `null` for dynamic
+dimensions):
+
+- `format_version`: int, currently 1.
+- `name`: str, the export's name (its directory name).
+- `task`: str, e.g. `"unconditional_image_generation"`.
+- `inputs` / `outputs`: lists of `{"name", "shape", "dtype", ...}`; a latent
+  input adds `"distribution": "standard_normal"`, an image output adds
+  `"value_range": [-1, 1]` and `"layout": "NHWC"`.
+- `latent_dim`: int; `image_shape`: `[height, width, channels]`.
+- `dataset`: str or null; `training_config`: JSON object.
+- `versions`: package versions at export time.
+- `parity`: `{"batch_sizes", "tolerance", "max_abs_diff": {"saved_model",
+  "onnx"}}`, the differences measured against the in-memory network.
+- `files`: `{"saved_model": "saved_model", "onnx": "model.onnx",
+  "extra": [...]}`, relative to the export directory.
+- `created`: UTC time of the export, ISO 8601.
+"""
+
+import datetime
+import importlib.metadata
+import json
+import pathlib
+import platform
+import sys
+
+import ganzoo
+from ganzoo.files import atomic_output
+
+FORMAT_VERSION = 1
+MANIFEST_FILE_NAME = "manifest.json"
+UNCONDITIONAL_TASK = "unconditional_image_generation"
+
+# Module name -> distributions that may provide it, first match wins.
+_VERSIONED_PACKAGES = {
+    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tf-nightly"),
+    "keras": ("keras",),
+    "tf2onnx": ("tf2onnx",),
+    "onnx": ("onnx",),
+    "onnxruntime": ("onnxruntime", "onnxruntime-gpu"),
+    "numpy": ("numpy",),
+}
+_REQUIRED_KEYS = (
+    "format_version",
+    "name",
+    "task",
+    "inputs",
+    "outputs",
+    "latent_dim",
+    "image_shape",
+    "dataset",
+    "training_config",
+    "versions",
+    "parity",
+    "files",
+    "created",
+)
+
+
+def package_versions():
+    """Versions of Python, the export stack and ganzoo, without importing them.
+
+    A module that is already imported reports its `__version__`; otherwise the
+    installed distribution's metadata is read.
+
+    Returns:
+        dict mapping `"python"`, `"tensorflow"`, `"keras"`, `"tf2onnx"`,
+        `"onnx"`, `"onnxruntime"`, `"numpy"` and `"ganzoo"` to a version
+        string, or to None for a package that is not installed.
+    """
+    versions = {"python": platform.python_version()}
+    for module_name, distributions in _VERSIONED_PACKAGES.items():
+        versions[module_name] = _installed_version(module_name, distributions)
+    versions["ganzoo"] = ganzoo.__version__
+    return versions
+
+
+def build_manifest(
+    *,
+    name,
+    inputs,
+    outputs,
+    latent_dim,
+    image_shape,
+    parity,
+    files,
+    task=UNCONDITIONAL_TASK,
+    dataset=None,
+    training_config=None,
+    onnx_opset=None,
+):
+    """Assemble and validate a manifest dictionary.
+
+    Args:
+        name: str, the export's name.
+        inputs: list of dicts `{"name", "shape", "dtype", ...}`.
+        outputs: list of dicts `{"name", "shape", "dtype", ...}`.
+        latent_dim: int > 0, size of the latent vector `z`.
+        image_shape: sequence of 3 positive ints, `(height, width, channels)`.
+        parity: dict `{"batch_sizes": [int], "tolerance": float,
+            "max_abs_diff": {"saved_model": float, "onnx": float}}`.
+        files: dict with at least `"saved_model"` and `"onnx"` relative paths.
+        task: str, the task name.
+        dataset: str or None, the training dataset's name.
+        training_config: dict of JSON-serializable values, or None for `{}`.
+        onnx_opset: optional int, recorded as `onnx_opset`.
+
+    Returns:
+        dict ready for `write_manifest`, with `format_version`, `versions` and
+        `created` (current UTC time) filled in.
+
+    Raises:
+        ValueError: if a field is missing or malformed (see
+            `validate_manifest`).
+    """
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "task": task,
+        "inputs": [dict(entry) for entry in inputs],
+        "outputs": [dict(entry) for entry in outputs],
+        "latent_dim": latent_dim,
+        "image_shape": list(image_shape),
+        "dataset": dataset,
+        "training_config": {} if training_config is None else dict(training_config),
+        "versions": package_versions(),
+        "parity": parity,
+        "files": dict(files),
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+    if onnx_opset is not None:
+        manifest["onnx_opset"] = onnx_opset
+    validate_manifest(manifest)
+    return manifest
+
+
+def write_manifest(manifest, path):
+    """Validate `manifest` and write it as JSON, atomically.
+
+    The JSON goes to a temporary file beside `path` that is then renamed over
+    it (`ganzoo.files.atomic_output`), so readers see either the old file or
+    the complete new one.
+
+    Args:
+        manifest: dict, e.g. from `build_manifest`.
+        path: `str` or `pathlib.Path` of the file to write (usually
+            `<export>/manifest.json`); missing parent directories are created.
+
+    Returns:
+        `pathlib.Path` of the written file.
+
+    Raises:
+        ValueError: if the manifest is malformed or holds NaN or infinity.
+        TypeError: if a value (e.g. in `training_config`) is not JSON
+            serializable.
+    """
+    validate_manifest(manifest)
+    try:
+        text = json.dumps(manifest, indent=2, allow_nan=False) + "\n"
+    except TypeError as error:
+        raise TypeError(
+            f"The manifest holds a value that JSON cannot store: {error}. "
+            "Pass `training_config` values as str, int, float, bool, None, "
+            "list or dict."
+        ) from error
+    path = pathlib.Path(path)
+    with atomic_output(path) as temporary:
+        pathlib.Path(temporary).write_text(text, encoding="utf-8")
+    return path
+
+
+def read_manifest(path):
+    """Read and validate a manifest file.
+
+    Args:
+        path: `str` or `pathlib.Path` of a `manifest.json` file.
+
+    Returns:
+        dict, the validated manifest.
+
+    Raises:
+        FileNotFoundError: if `path` does not exist.
+        ValueError: if the file is not valid JSON, not a JSON object, or
+            misses or malforms a required field; the message names the path
+            and every problem found.
+    """
+    path = pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No manifest file at '{path}'.")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"Malformed manifest '{path}': not valid JSON ({error}).") from error
+    try:
+        validate_manifest(manifest)
+    except ValueError as error:
+        raise ValueError(f"Malformed manifest '{path}': {error}") from None
+    return manifest
+
+
+def validate_manifest(manifest):
+    """Check a manifest's required keys and their types.
+
+    Args:
+        manifest: the decoded manifest, expected to be a dict.
+
+    Raises:
+        ValueError: naming every missing or malformed field, or an unsupported
+            `format_version`.
+    """
+    if not isinstance(manifest, dict):
+        raise ValueError(f"a manifest must be a JSON object, got {type(manifest).__name__}.")
+    missing = [key for key in _REQUIRED_KEYS if key not in manifest]
+    if missing:
+        raise ValueError(f"missing required keys {missing}.")
+    problems = []
+    version = manifest["format_version"]
+    if not _is_int(version):
+        problems.append(f"`format_version` must be an int, got {version!r}")
+    elif version != FORMAT_VERSION:
+        problems.append(
+            f"`format_version` {version} is not supported; this ganzoo "
+            f"({ganzoo.__version__}) reads version {FORMAT_VERSION}"
+        )
+    for key in ("name", "task", "created"):
+        if not isinstance(manifest[key], str) or not manifest[key]:
+            problems.append(f"`{key}` must be a non-empty string")
+    for key in ("inputs", "outputs"):
+        problems.extend(_tensor_list_problems(key, manifest[key]))
+    latent_dim = manifest["latent_dim"]
+    if not _is_int(latent_dim) or latent_dim < 1:
+        problems.append(f"`latent_dim` must be a positive int, got {latent_dim!r}")
+    image_shape = manifest["image_shape"]
+    if not (
+        isinstance(image_shape, list)
+        and len(image_shape) == 3
+        and all(_is_int(size) and size > 0 for size in image_shape)
+    ):
+        problems.append(
+            f"`image_shape` must be [height, width, channels] of positive ints, got {image_shape!r}"
+        )
+    if manifest["dataset"] is not None and not isinstance(manifest["dataset"], str):
+        problems.append(f"`dataset` must be a string or null, got {manifest['dataset']!r}")
+    for key in ("training_config", "versions"):
+        if not isinstance(manifest[key], dict):
+            problems.append(f"`{key}` must be an object")
+    problems.extend(_parity_problems(manifest["parity"]))
+    files = manifest["files"]
+    if not isinstance(files, dict):
+        problems.append("`files` must be an object")
+    else:
+        for key in ("saved_model", "onnx"):
+            if not isinstance(files.get(key), str) or not files.get(key):
+                problems.append(f"`files.{key}` must be a non-empty string")
+    if problems:
+        raise ValueError("; ".join(problems) + ".")
+
+
+def _tensor_list_problems(key, entries):
+    if not isinstance(entries, list) or not entries:
+        return [f"`{key}` must be a non-empty list"]
+    problems = []
+    for index, entry in enumerate(entries):
+        where = f"`{key}[{index}]`"
+        if not isinstance(entry, dict):
+            problems.append(f"{where} must be an object")
+            continue
+        for field in ("name", "dtype"):
+            if not isinstance(entry.get(field), str) or not entry.get(field):
+                problems.append(f"{where}.{field} must be a non-empty string")
+        shape = entry.get("shape")
+        if not isinstance(shape, list) or not all(
+            size is None or (_is_int(size) and size >= 0) for size in shape
+        ):
+            problems.append(f"{where}.shape must be a list of ints or nulls, got {shape!r}")
+    return problems
+
+
+def _parity_problems(parity):
+    if not isinstance(parity, dict):
+        return ["`parity` must be an object"]
+    problems = []
+    batch_sizes = parity.get("batch_sizes")
+    if not isinstance(batch_sizes, list) or not all(
+        _is_int(size) and size > 0 for size in batch_sizes
+    ):
+        problems.append("`parity.batch_sizes` must be a list of positive ints")
+    if not _is_number(parity.get("tolerance")):
+        problems.append("`parity.tolerance` must be a number")
+    max_abs_diff = parity.get("max_abs_diff")
+    if not isinstance(max_abs_diff, dict) or not all(
+        _is_number(max_abs_diff.get(key)) for key in ("saved_model", "onnx")
+    ):
+        problems.append("`parity.max_abs_diff` must hold numbers `saved_model` and `onnx`")
+    return problems
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _installed_version(module_name, distributions):
+    module = sys.modules.get(module_name)
+    version = getattr(module, "__version__", None)
+    if isinstance(version, str):
+        return version
+    for distribution in distributions:
+        try:
+            return importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None

@@ -1,0 +1,169 @@
+"""Run an exported generator with onnxruntime and NumPy only.
+
+Importing this module does not import TensorFlow or Keras, so a consumer
+needs only `numpy` and `onnxruntime` (plus ganzoo itself).
+"""
+
+import pathlib
+
+import numpy as np
+import onnxruntime
+
+from ganzoo.export.manifest import MANIFEST_FILE_NAME
+from ganzoo.export.manifest import UNCONDITIONAL_TASK
+from ganzoo.export.manifest import read_manifest
+from ganzoo.images import to_uint8
+from ganzoo.latents import sample_latents
+
+
+class OnnxGenerator:
+    """An exported unconditional generator, loaded for inference.
+
+    Reads `manifest.json` and the ONNX file it names from an export directory
+    written by `ganzoo.export.generator_export`.
+
+    Args:
+        directory: `str` or `pathlib.Path` of the export directory.
+        providers: optional list of onnxruntime execution providers; defaults
+            to `["CPUExecutionProvider"]`.
+
+    Raises:
+        FileNotFoundError: if the directory, its manifest or its ONNX file is
+            missing (the message names the path).
+        ValueError: if the manifest is malformed, is not for an unconditional
+            generator, or does not match the ONNX graph's inputs and outputs.
+
+    Example:
+
+    >>> generator = OnnxGenerator("exported/dcgan_mnist")  # doctest: +SKIP
+    >>> images = generator.sample(16, seed=0)  # doctest: +SKIP
+    >>> images.shape, images.dtype  # doctest: +SKIP
+    ((16, 28, 28, 1), dtype('float32'))
+    >>> pixels = OnnxGenerator.to_uint8(images)  # doctest: +SKIP
+    """
+
+    def __init__(self, directory, providers=None):
+        directory = pathlib.Path(directory)
+        if not directory.is_dir():
+            raise FileNotFoundError(f"No export directory at '{directory}'.")
+        manifest = read_manifest(directory / MANIFEST_FILE_NAME)
+        if manifest["task"] != UNCONDITIONAL_TASK:
+            raise ValueError(
+                f"'{directory}' holds a '{manifest['task']}' export; OnnxGenerator "
+                f"runs '{UNCONDITIONAL_TASK}' exports only."
+            )
+        if len(manifest["inputs"]) != 1 or len(manifest["outputs"]) != 1:
+            raise ValueError(
+                f"'{directory}' manifest lists {len(manifest['inputs'])} inputs "
+                f"and {len(manifest['outputs'])} outputs; expected one of each."
+            )
+        model_path = directory / manifest["files"]["onnx"]
+        if not model_path.is_file():
+            raise FileNotFoundError(f"No ONNX model at '{model_path}'.")
+        session = onnxruntime.InferenceSession(
+            str(model_path), providers=providers or ["CPUExecutionProvider"]
+        )
+        manifest_names = (manifest["inputs"][0]["name"], manifest["outputs"][0]["name"])
+        session_names = (
+            [node.name for node in session.get_inputs()],
+            [node.name for node in session.get_outputs()],
+        )
+        if session_names != ([manifest_names[0]], [manifest_names[1]]):
+            raise ValueError(
+                f"'{model_path}' has inputs {session_names[0]} and outputs "
+                f"{session_names[1]}, but the manifest names input "
+                f"'{manifest_names[0]}' and output '{manifest_names[1]}'."
+            )
+        self._directory = directory
+        self._manifest = manifest
+        self._session = session
+        self._input_name, self._output_name = manifest_names
+
+    @property
+    def directory(self):
+        """`pathlib.Path` of the export directory."""
+        return self._directory
+
+    @property
+    def manifest(self):
+        """dict, the export's validated manifest (a copy is not made)."""
+        return self._manifest
+
+    @property
+    def latent_dim(self):
+        """int, the size of the latent vector `z`."""
+        return self._manifest["latent_dim"]
+
+    @property
+    def image_shape(self):
+        """tuple `(height, width, channels)` of the generated images."""
+        return tuple(self._manifest["image_shape"])
+
+    @property
+    def input_name(self):
+        """str, the ONNX input name of the latent vector (`"z"`)."""
+        return self._input_name
+
+    @property
+    def output_name(self):
+        """str, the ONNX output name of the images (`"images"`)."""
+        return self._output_name
+
+    def generate(self, z):
+        """Generate images from given latent vectors.
+
+        Args:
+            z: float32 NumPy array of shape `(num_samples, latent_dim)`,
+                usually drawn from a standard normal distribution. It is not
+                cast: pass float32.
+
+        Returns:
+            float32 NumPy array of shape `(num_samples, height, width,
+            channels)`, values in `[-1, 1]`.
+
+        Raises:
+            TypeError: if `z` is not a NumPy array or not float32.
+            ValueError: if `z` is not of shape `(num_samples, latent_dim)`.
+        """
+        if not isinstance(z, np.ndarray):
+            raise TypeError(f"`z` must be a NumPy array of dtype float32. Received: {type(z)}.")
+        if z.dtype != np.float32:
+            raise TypeError(
+                f"`z` must have dtype float32. Received dtype: {z.dtype}. "
+                "Convert it with `z.astype(np.float32)`."
+            )
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"`z` must have shape (num_samples, {self.latent_dim}). Received shape: {z.shape}."
+            )
+        if z.shape[0] == 0:
+            return np.zeros((0, *self.image_shape), dtype=np.float32)
+        (images,) = self._session.run([self._output_name], {self._input_name: z})
+        return images
+
+    def sample(self, num_samples, seed=None):
+        """Draw `z ~ N(0, I)` and generate images.
+
+        Args:
+            num_samples: int >= 1, the number of images.
+            seed: optional int seed of `np.random.default_rng` (through
+                `ganzoo.latents.sample_latents`); the same seed gives the same
+                latents as in TensorFlow-side code, hence the same images.
+
+        Returns:
+            float32 NumPy array of shape `(num_samples, height, width,
+            channels)`, values in `[-1, 1]`.
+
+        Raises:
+            ValueError: if `num_samples` is not a positive int.
+        """
+        if (
+            isinstance(num_samples, bool)
+            or not isinstance(num_samples, (int, np.integer))
+            or num_samples < 1
+        ):
+            raise ValueError(f"`num_samples` must be a positive int. Received: {num_samples!r}.")
+        return self.generate(sample_latents(num_samples, self.latent_dim, seed=seed))
+
+    # `[-1, 1]` floats to uint8 pixels; see `ganzoo.images.to_uint8`.
+    to_uint8 = staticmethod(to_uint8)
