@@ -304,6 +304,10 @@ class GAN(keras.Model):
                 match the discriminator's input.
         """
         self._check_first_batch(x)
+        if isinstance(x, tf.data.Dataset):
+            # A dataset is shuffled by its pipeline; Keras' default
+            # `shuffle=True` would only warn that it is ignored.
+            kwargs.setdefault("shuffle", False)
         return super().fit(x, y, *args, **kwargs)
 
     def _check_first_batch(self, x):

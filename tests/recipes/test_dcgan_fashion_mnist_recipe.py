@@ -1,0 +1,90 @@
+import importlib.util
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+RECIPE = REPO / "recipes" / "dcgan_fashion_mnist.py"
+
+
+def _load_recipe():
+    spec = importlib.util.spec_from_file_location("dcgan_fashion_mnist", RECIPE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_presets_override_only_known_fields():
+    recipe = _load_recipe()
+    default = recipe.make_config()
+    # The paper's defaults (Radford et al. 2016, Sec. 4).
+    assert (default.batch_size, default.latent_dim, default.learning_rate, default.beta_1) == (
+        128,
+        100,
+        2e-4,
+        0.5,
+    )
+    smoke = recipe.make_config("smoke", epochs=1)
+    assert smoke.epochs == 1 and smoke.base_filters == 8 and smoke.learning_rate == 2e-4
+    with pytest.raises(ValueError, match="Unknown config fields"):
+        recipe.make_config(epoch=3)
+    with pytest.raises(ValueError, match="Unknown preset"):
+        recipe.make_config("huge")
+    parsed = recipe.parse_args(["--preset", "smoke", "--batch-size", "16", "--no-overwrite"])
+    assert parsed.batch_size == 16 and parsed.overwrite is False and parsed.take == 256
+
+
+@pytest.mark.large
+def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
+    run_dir, export_dir = tmp_path / "run", tmp_path / "export"
+    command = [
+        sys.executable,
+        str(RECIPE),
+        "--preset",
+        "smoke",
+        "--run-dir",
+        str(run_dir),
+        "--export-dir",
+        str(export_dir),
+        "--data-source",
+        "idx",
+    ]
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=environment
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Exported the generator" in result.stdout
+
+    assert sorted(p.name for p in (run_dir / "samples").iterdir()) == [
+        "epoch_001.png",
+        "epoch_002.png",
+    ]
+    # The generator changed between the epochs' fixed-z grids.
+    grids = [
+        (run_dir / "samples" / name).read_bytes() for name in ("epoch_001.png", "epoch_002.png")
+    ]
+    assert grids[0] != grids[1]
+    assert (run_dir / "loss_curves.png").stat().st_size > 0
+    assert (run_dir / "checkpoint.weights.h5").stat().st_size > 0
+
+    manifest = json.loads((export_dir / "manifest.json").read_text())
+    assert manifest["dataset"] == "fashion_mnist"
+    assert manifest["training_config"]["epochs"] == 2
+    assert max(manifest["parity"]["max_abs_diff"].values()) <= 1e-4
+    for name in ("samples.png", "loss_curves.png", "model.onnx"):
+        assert (export_dir / name).stat().st_size > 0
+
+    from ganzoo.export.runtime import OnnxGenerator
+
+    generator = OnnxGenerator(export_dir)
+    images = generator.sample(4, seed=0)
+    assert images.shape == (4, 28, 28, 1)
+    assert -1.0 <= images.min() and images.max() <= 1.0
+    # The same seed gives the same latents in and out of TensorFlow.
+    np.testing.assert_array_equal(images, generator.sample(4, seed=0))
