@@ -36,6 +36,12 @@ class GAN(keras.Model):
     its own slice, so a step on N replicas sees exactly the `z` that a
     single-device step on the same global batch would.
 
+    Metrics logged by `fit` (means over the epoch, reset at each epoch):
+    `d_loss` and `g_loss`, the two losses; `d_real` and `d_fake`, the mean of
+    `sigmoid(logits)` on real and on generated images during the discriminator
+    updates, which is the paper's `D(x)` and `D(G(z))` for the minimax and
+    non-saturating losses (and a monotone real/fake score for the others).
+
     Args:
         generator: `keras.Model` mapping `z` of shape `(batch, latent_dim)` to
             images `(batch, height, width, channels)` in `[-1, 1]`.
