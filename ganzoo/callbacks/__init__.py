@@ -1,6 +1,7 @@
-"""Keras callbacks for GAN training: sample grids and loss curves."""
+"""Keras callbacks for GAN training: sample grids, loss curves, evaluation."""
 
+from ganzoo.callbacks.generator_evaluation import GeneratorEvaluation
 from ganzoo.callbacks.loss_curves import LossCurves
 from ganzoo.callbacks.sample_grid import SampleGrid
 
-__all__ = ["LossCurves", "SampleGrid"]
+__all__ = ["GeneratorEvaluation", "LossCurves", "SampleGrid"]

@@ -1,0 +1,191 @@
+"""A callback that scores the generator during training and keeps the best one."""
+
+import math
+import os
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganzoo.files import atomic_output
+from ganzoo.images import image_grid
+from ganzoo.latents import sample_latents
+from ganzoo.metrics import frechet_distance
+from ganzoo.metrics import kernel_inception_distance
+
+
+class GeneratorEvaluation(keras.callbacks.Callback):
+    """Every n epochs: KID or FID of fixed-z samples, mode-collapse signals, best weights.
+
+    After every `every_n_epochs`-th epoch it generates `num_samples` images
+    from fixed latents, extracts their features, and adds to the epoch's logs
+    (so `History`, `CSVLogger`, `TensorBoard` and
+    `ModelCheckpoint(monitor="kid")` placed after it in the callback list see
+    them):
+
+    - `kid` (Bińkowski et al. 2018) or `fid` (Heusel et al. 2017) against
+      `real_features`, lower is better;
+    - `class_entropy`: entropy in bits of the histogram of the classes that
+      `classifier` assigns to the samples; it falls when the generator drops
+      modes (log2(10) = 3.32 for ten equally frequent classes);
+    - `mean_pairwise_distance`: mean Euclidean distance between the features of
+      the first 256 samples; it falls towards 0 on collapse. The same number
+      for the real features is logged once as `real_mean_pairwise_distance`.
+
+    When the score improves, the generator's weights are written to
+    `best_weights_path` (atomically) and kept in memory; with
+    `restore_best_weights=True` the generator ends training with them, since
+    the last epoch is often not the best. With `log_dir`, the scores and a
+    grid of samples go to TensorBoard.
+
+    Numbers from different feature extractors are not comparable: report the
+    extractor with every score.
+
+    Args:
+        real_features: float array `(n, feature_dim)`: features of real images
+            from the same extractor.
+        feature_extractor: callable (e.g. a `keras.Model`) from images
+            `(batch, height, width, channels)` in `[-1, 1]` to features
+            `(batch, feature_dim)`, e.g. `DomainClassifier(...).features_model`.
+        classifier: optional callable from images to class logits or
+            probabilities `(batch, num_classes)`, for `class_entropy`.
+        metric: `"kid"` or `"fid"`.
+        every_n_epochs: int >= 1.
+        num_samples: int, generated images per evaluation.
+        seed: int, seeds the fixed latents and the KID subsets.
+        kid_subsets: int, subsets averaged by KID.
+        best_weights_path: optional path ending in `.weights.h5`.
+        restore_best_weights: bool.
+        log_dir: optional TensorBoard log directory.
+
+    Attributes:
+        best_score: the best score so far (`inf` before the first).
+        best_epoch: its 1-based epoch, or None.
+        history: list of dicts with `epoch` and the logged values.
+
+    Raises:
+        ValueError: for an unknown `metric`, a non-positive `every_n_epochs` or
+            `num_samples`, real features that are not 2-D, or a
+            `best_weights_path` not ending in `.weights.h5`.
+    """
+
+    def __init__(
+        self,
+        real_features,
+        feature_extractor,
+        classifier=None,
+        metric="kid",
+        every_n_epochs=1,
+        num_samples=1000,
+        seed=0,
+        kid_subsets=20,
+        best_weights_path=None,
+        restore_best_weights=False,
+        log_dir=None,
+    ):
+        super().__init__()
+        if metric not in ("kid", "fid"):
+            raise ValueError(f"`metric` must be 'kid' or 'fid'. Received: {metric!r}")
+        for name, value in (("every_n_epochs", every_n_epochs), ("num_samples", num_samples)):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"`{name}` must be a positive int. Received: {value!r}")
+        real_features = np.asarray(real_features, dtype=np.float64)
+        if real_features.ndim != 2:
+            raise ValueError(
+                "`real_features` must have shape (n, feature_dim). "
+                f"Received shape {real_features.shape}."
+            )
+        if best_weights_path is not None and not str(best_weights_path).endswith(".weights.h5"):
+            raise ValueError(
+                f"`best_weights_path` must end in '.weights.h5'. Received: {best_weights_path!r}"
+            )
+        self.real_features = real_features
+        self.feature_extractor = feature_extractor
+        self.classifier = classifier
+        self.metric = metric
+        self.every_n_epochs = every_n_epochs
+        self.num_samples = num_samples
+        self.seed = seed
+        self.kid_subsets = kid_subsets
+        self.best_weights_path = best_weights_path
+        self.restore_best_weights = restore_best_weights
+        self.log_dir = log_dir
+        self.best_score = math.inf
+        self.best_epoch = None
+        self.history = []
+        self._best_weights = None
+        self._writer = None
+        self._real_spread = _mean_pairwise_distance(real_features[:256])
+
+    def on_train_begin(self, logs=None):
+        self._z = sample_latents(self.num_samples, self.model.latent_dim, seed=self.seed)
+        if self.log_dir is not None and self._writer is None:
+            self._writer = tf.summary.create_file_writer(os.fspath(self.log_dir))
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every_n_epochs:
+            return
+        images = self.model.generate(z=self._z)
+        features = _in_batches(self.feature_extractor, images)
+        if self.metric == "kid":
+            score = kernel_inception_distance(
+                self.real_features,
+                features,
+                num_subsets=self.kid_subsets,
+                subset_size=min(1000, len(features), len(self.real_features)),
+                seed=self.seed,
+            ).mean
+        else:
+            score = frechet_distance(self.real_features, features)
+        values = {
+            self.metric: float(score),
+            "mean_pairwise_distance": _mean_pairwise_distance(features[:256]),
+            "real_mean_pairwise_distance": self._real_spread,
+        }
+        if self.classifier is not None:
+            predictions = _in_batches(self.classifier, images)
+            counts = np.bincount(predictions.argmax(axis=1), minlength=predictions.shape[1])
+            shares = counts[counts > 0] / counts.sum()
+            values["class_entropy"] = float(-(shares * np.log2(shares)).sum())
+        if logs is not None:
+            logs.update(values)
+        self.history.append({"epoch": epoch + 1, **values})
+        if score < self.best_score:
+            self.best_score, self.best_epoch = float(score), epoch + 1
+            self._best_weights = [np.array(w) for w in self.model.generator.get_weights()]
+            if self.best_weights_path is not None:
+                with atomic_output(self.best_weights_path) as temp_path:
+                    # Keras requires the `.weights.h5` suffix on the file it writes.
+                    temp_weights = temp_path + ".weights.h5"
+                    self.model.generator.save_weights(temp_weights)
+                    os.replace(temp_weights, temp_path)
+        if self._writer is not None:
+            with self._writer.as_default(step=epoch + 1):
+                for key, value in values.items():
+                    tf.summary.scalar(f"evaluation/{key}", value)
+                grid = image_grid(images[:64])
+                tf.summary.image("evaluation/samples", grid[None], max_outputs=1)
+            self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self.restore_best_weights and self._best_weights is not None:
+            self.model.generator.set_weights(self._best_weights)
+
+
+def _in_batches(function, images, batch_size=256):
+    outputs = [
+        keras.ops.convert_to_numpy(function(images[start : start + batch_size], training=False))
+        for start in range(0, len(images), batch_size)
+    ]
+    return np.concatenate(outputs).astype(np.float64)
+
+
+def _mean_pairwise_distance(features):
+    """Mean Euclidean distance over distinct pairs of rows."""
+    features = np.asarray(features, dtype=np.float64)
+    squared = np.sum(features**2, axis=1)
+    distances = np.sqrt(
+        np.maximum(squared[:, None] + squared[None, :] - 2.0 * features @ features.T, 0.0)
+    )
+    count = len(features)
+    return float(distances.sum() / (count * (count - 1))) if count > 1 else 0.0
