@@ -25,6 +25,7 @@ def atomic_output(path):
     suffix = os.path.splitext(path)[1]
     handle, temp_path = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=suffix)
     os.close(handle)
+    apply_default_permissions(temp_path)
     try:
         yield temp_path
         os.replace(temp_path, path)
@@ -32,3 +33,16 @@ def atomic_output(path):
         if os.path.exists(temp_path):
             os.unlink(temp_path)
         raise
+
+
+def apply_default_permissions(path):
+    """Gives `path` the mode a plain `open`/`mkdir` would have under the umask.
+
+    `tempfile.mkstemp` and `mkdtemp` create private (0600/0700) entries; a
+    published artifact should be as readable as any other file the user writes.
+    """
+    # os.umask can only be read by setting it; restore it at once.
+    umask = os.umask(0)
+    os.umask(umask)
+    base = 0o777 if os.path.isdir(path) else 0o666
+    os.chmod(path, base & ~umask)

@@ -276,3 +276,17 @@ def test_rejects_bad_arguments(tmp_path, tiny_generator, kwargs, error, message)
     with pytest.raises(error, match=message):
         export_generator(tiny_generator, tmp_path / "bad", **kwargs)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_published_export_has_ordinary_permissions(tiny_generator, tmp_path):
+    # mkdtemp/mkstemp create private entries; a published export must not be.
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    try:
+        path = export_generator(tiny_generator, tmp_path / "public")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o755
+    assert stat.S_IMODE((path / "manifest.json").stat().st_mode) == 0o644
