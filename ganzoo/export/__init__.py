@@ -1,4 +1,4 @@
-"""Export generator networks to SavedModel and ONNX, and run the ONNX side.
+"""Export networks to SavedModel and ONNX, and run the ONNX side.
 
 The exporters need TensorFlow; the runtime does not. To keep
 `import ganzoo.export.runtime` free of TensorFlow and Keras, this package
@@ -12,6 +12,9 @@ imports nothing at start-up and resolves its public names on first access
   `export_onnx(model, path, input_signature)`: the generic exporters over a
   list of named `tf.TensorSpec`.
 - `OnnxGenerator`: onnxruntime-only inference from an export directory.
+- `export_classifier(classifier, directory, ...)`: the same for an image
+  classifier, with `probabilities` and `features` outputs.
+- `OnnxClassifier`: onnxruntime-only probabilities and features of images.
 
 Example:
 
@@ -27,6 +30,8 @@ _LAZY_ATTRIBUTES = {
     "export_saved_model": "ganzoo.export.saved_model",
     "export_onnx": "ganzoo.export.onnx",
     "OnnxGenerator": "ganzoo.export.runtime",
+    "export_classifier": "ganzoo.export.classifier_export",
+    "OnnxClassifier": "ganzoo.export.feature_runtime",
 }
 
 __all__ = sorted(_LAZY_ATTRIBUTES)

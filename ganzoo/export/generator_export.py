@@ -1,34 +1,36 @@
 """Export a generator network: SavedModel, ONNX, manifest and parity check."""
 
-import json
-import os
-import pathlib
-import shutil
-import tempfile
-import uuid
-from collections.abc import Mapping
-from collections.abc import Sequence
-
 import keras
 import numpy as np
 import tensorflow as tf
 
+from ganzoo.export.export_steps import ONNX_FILE_NAME
+from ganzoo.export.export_steps import SAVED_MODEL_DIR_NAME
+from ganzoo.export.export_steps import check_dataset
+from ganzoo.export.export_steps import check_extra_files
+from ganzoo.export.export_steps import check_parity
+from ganzoo.export.export_steps import check_parity_batch_sizes
+from ganzoo.export.export_steps import check_seed
+from ganzoo.export.export_steps import check_tolerance
+from ganzoo.export.export_steps import check_training_config
+from ganzoo.export.export_steps import copy_extra_files
+from ganzoo.export.export_steps import export_directory
+from ganzoo.export.export_steps import staged_export
+from ganzoo.export.export_steps import write_artifacts
 from ganzoo.export.manifest import MANIFEST_FILE_NAME
 from ganzoo.export.manifest import UNCONDITIONAL_TASK
 from ganzoo.export.manifest import build_manifest
 from ganzoo.export.manifest import write_manifest
 from ganzoo.export.onnx import DEFAULT_OPSET
-from ganzoo.export.onnx import export_onnx
 from ganzoo.export.parity import ParityError
 from ganzoo.export.parity import measure_parity
-from ganzoo.export.saved_model import export_saved_model
 from ganzoo.latents import sample_latents
+
+# `ParityError` is what `export_generator` raises on drift; it stays importable here.
+__all__ = ["ParityError", "export_generator"]
 
 LATENT_INPUT_NAME = "z"
 IMAGES_OUTPUT_NAME = "images"
-SAVED_MODEL_DIR_NAME = "saved_model"
-ONNX_FILE_NAME = "model.onnx"
-_RESERVED_NAMES = (SAVED_MODEL_DIR_NAME, ONNX_FILE_NAME, MANIFEST_FILE_NAME)
 
 
 def export_generator(
@@ -106,23 +108,13 @@ def export_generator(
     ['manifest.json', 'model.onnx', 'saved_model']
     """
     latent_dim = _latent_dim(generator)
-    batch_sizes = _parity_batch_sizes(parity_batch_sizes)
-    tolerance = _tolerance(tolerance)
-    extra_files = _extra_files(extra_files)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(f"`seed` must be an int or None. Received: {seed!r}.")
-    if dataset is not None and not isinstance(dataset, str):
-        raise TypeError(f"`dataset` must be a string or None. Received: {dataset!r}.")
-    _check_json(training_config)
-    directory = pathlib.Path(os.path.abspath(directory))
-    if not directory.name:
-        raise ValueError(f"`directory` must name a directory. Received: {directory}.")
-    if directory.exists() and not directory.is_dir():
-        raise FileExistsError(f"Export path exists and is not a directory: '{directory}'.")
-    if directory.exists() and not overwrite:
-        raise FileExistsError(
-            f"Export directory already exists: '{directory}'. Pass overwrite=True to replace it."
-        )
+    batch_sizes = check_parity_batch_sizes(parity_batch_sizes)
+    tolerance = check_tolerance(tolerance)
+    extra_files = check_extra_files(extra_files)
+    check_seed(seed)
+    check_dataset(dataset)
+    check_training_config(training_config)
+    directory = export_directory(directory, overwrite)
 
     # Check the generator's outputs before spending time on the conversions.
     feeds, references = [], []
@@ -134,37 +126,19 @@ def export_generator(
         references.append({IMAGES_OUTPUT_NAME: images})
     image_shape = list(references[0][IMAGES_OUTPUT_NAME].shape[1:])
 
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    staging = pathlib.Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.tmp-"))
-    try:
+    with staged_export(directory) as staging:
         input_signature = [tf.TensorSpec((None, latent_dim), tf.float32, name=LATENT_INPUT_NAME)]
-        export_saved_model(
-            generator,
-            staging / SAVED_MODEL_DIR_NAME,
-            input_signature,
-            output_names=[IMAGES_OUTPUT_NAME],
+        saved_model_path, onnx_path = write_artifacts(
+            generator, staging, input_signature, [IMAGES_OUTPUT_NAME], DEFAULT_OPSET
         )
-        export_onnx(
-            generator,
-            staging / ONNX_FILE_NAME,
-            input_signature,
-            output_names=[IMAGES_OUTPUT_NAME],
-            opset=DEFAULT_OPSET,
+        max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
+        check_parity(
+            max_abs_diff,
+            tolerance,
+            subject="generator",
+            details=f"batch sizes {batch_sizes} (seed {seed})",
         )
-        max_abs_diff = measure_parity(
-            feeds, references, staging / SAVED_MODEL_DIR_NAME, staging / ONNX_FILE_NAME
-        )
-        if not all(difference <= tolerance for difference in max_abs_diff.values()):
-            raise ParityError(
-                "The exported generator disagrees with the in-memory generator: "
-                f"max |difference| saved_model={max_abs_diff['saved_model']:.3g}, "
-                f"onnx={max_abs_diff['onnx']:.3g} over batch sizes {batch_sizes} "
-                f"(seed {seed}), tolerance {tolerance:.3g}.",
-                max_abs_diff=max_abs_diff,
-                tolerance=tolerance,
-            )
-        for destination, source in extra_files.items():
-            shutil.copyfile(source, staging / destination)
+        copy_extra_files(extra_files, staging)
         manifest = build_manifest(
             name=directory.name,
             task=UNCONDITIONAL_TASK,
@@ -203,10 +177,6 @@ def export_generator(
             onnx_opset=DEFAULT_OPSET,
         )
         write_manifest(manifest, staging / MANIFEST_FILE_NAME)
-        _publish(staging, directory)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     return directory
 
 
@@ -267,104 +237,3 @@ def _check_images(images, batch_size):
             f"Received values in [{np.nanmin(images)}, {np.nanmax(images)}]"
             f"{' with NaN' if np.isnan(images).any() else ''}."
         )
-
-
-def _check_json(training_config):
-    """Fail before the conversions if the manifest could not store the config."""
-    if training_config is None:
-        return
-    if not isinstance(training_config, Mapping):
-        raise TypeError(
-            f"`training_config` must be a dict. Received: {training_config!r} of type "
-            f"{type(training_config)}."
-        )
-    try:
-        json.dumps(dict(training_config), allow_nan=False)
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"`training_config` must hold only JSON values (str, int, float, bool, None, "
-            f"list, dict; no NaN): {error}."
-        ) from error
-
-
-def _parity_batch_sizes(batch_sizes):
-    if (
-        isinstance(batch_sizes, (str, bytes))
-        or not isinstance(batch_sizes, Sequence)
-        or not batch_sizes
-        or not all(
-            isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size > 0
-            for size in batch_sizes
-        )
-    ):
-        raise ValueError(
-            "`parity_batch_sizes` must be a non-empty sequence of positive ints. "
-            f"Received: {batch_sizes!r}."
-        )
-    return [int(size) for size in batch_sizes]
-
-
-def _tolerance(tolerance):
-    if isinstance(tolerance, bool) or not isinstance(
-        tolerance, (int, float, np.floating, np.integer)
-    ):
-        raise TypeError(f"`tolerance` must be a number. Received: {tolerance!r}.")
-    tolerance = float(tolerance)
-    if not 0.0 <= tolerance < float("inf"):
-        raise ValueError(f"`tolerance` must be a finite number >= 0. Received: {tolerance}.")
-    return tolerance
-
-
-def _extra_files(extra_files):
-    """Validate `extra_files` and return {name: source Path}."""
-    if extra_files is None:
-        return {}
-    if not isinstance(extra_files, Mapping):
-        raise TypeError(
-            "`extra_files` must map destination file names to source paths. "
-            f"Received: {extra_files!r} of type {type(extra_files)}."
-        )
-    validated = {}
-    for destination, source in extra_files.items():
-        if (
-            not isinstance(destination, str)
-            or destination in ("", ".", "..")
-            or pathlib.PurePath(destination).name != destination
-            or "/" in destination
-            or "\\" in destination
-        ):
-            raise ValueError(
-                "Each `extra_files` key must be a plain file name without a "
-                f"directory part. Received: {destination!r}."
-            )
-        if destination in _RESERVED_NAMES:
-            raise ValueError(
-                f"`extra_files` may not overwrite '{destination}'; the names "
-                f"{list(_RESERVED_NAMES)} are written by the export."
-            )
-        source = pathlib.Path(source)
-        if not source.is_file():
-            raise FileNotFoundError(
-                f"`extra_files['{destination}']` source is not a file: '{source}'."
-            )
-        validated[destination] = source
-    return validated
-
-
-def _publish(staging, directory):
-    """Rename the finished `staging` directory to `directory`.
-
-    An existing `directory` is first renamed aside, then deleted once the new
-    one is in place; if the final rename fails, the old one is put back.
-    """
-    if not directory.exists():
-        os.replace(staging, directory)
-        return
-    retired = directory.with_name(f".{directory.name}.old-{uuid.uuid4().hex[:8]}")
-    os.replace(directory, retired)
-    try:
-        os.replace(staging, directory)
-    except BaseException:
-        os.replace(retired, directory)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)

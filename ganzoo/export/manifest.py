@@ -8,11 +8,16 @@ dimensions):
 
 - `format_version`: int, currently 1.
 - `name`: str, the export's name (its directory name).
-- `task`: str, e.g. `"unconditional_image_generation"`.
+- `task`: str, `"unconditional_image_generation"` or `"image_classification"`.
 - `inputs` / `outputs`: lists of `{"name", "shape", "dtype", ...}`; a latent
-  input adds `"distribution": "standard_normal"`, an image output adds
+  input adds `"distribution": "standard_normal"`, an image tensor adds
   `"value_range": [-1, 1]` and `"layout": "NHWC"`.
-- `latent_dim`: int; `image_shape`: `[height, width, channels]`.
+- `image_shape`: `[height, width, channels]` of the generated or classified
+  images.
+- generators only: `latent_dim`, int.
+- classifiers only: `class_names`, list of str indexed by label;
+  `feature_dim`, int, the size of the `features` output; `test_accuracy`,
+  float in `[0, 1]` or null.
 - `dataset`: str or null; `training_config`: JSON object.
 - `versions`: package versions at export time.
 - `parity`: `{"batch_sizes", "tolerance", "max_abs_diff": {"saved_model",
@@ -35,6 +40,7 @@ from ganzoo.files import atomic_output
 FORMAT_VERSION = 1
 MANIFEST_FILE_NAME = "manifest.json"
 UNCONDITIONAL_TASK = "unconditional_image_generation"
+CLASSIFICATION_TASK = "image_classification"
 
 # Module name -> distributions that may provide it, first match wins.
 _VERSIONED_PACKAGES = {
@@ -51,7 +57,6 @@ _REQUIRED_KEYS = (
     "task",
     "inputs",
     "outputs",
-    "latent_dim",
     "image_shape",
     "dataset",
     "training_config",
@@ -60,6 +65,9 @@ _REQUIRED_KEYS = (
     "files",
     "created",
 )
+# Keys a task adds; every task not listed is a generator's and adds `latent_dim`.
+_TASK_KEYS = {CLASSIFICATION_TASK: ("class_names", "feature_dim", "test_accuracy")}
+_GENERATOR_KEYS = ("latent_dim",)
 
 
 def package_versions():
@@ -85,11 +93,14 @@ def build_manifest(
     name,
     inputs,
     outputs,
-    latent_dim,
     image_shape,
     parity,
     files,
     task=UNCONDITIONAL_TASK,
+    latent_dim=None,
+    class_names=None,
+    feature_dim=None,
+    test_accuracy=None,
     dataset=None,
     training_config=None,
     onnx_opset=None,
@@ -100,12 +111,19 @@ def build_manifest(
         name: str, the export's name.
         inputs: list of dicts `{"name", "shape", "dtype", ...}`.
         outputs: list of dicts `{"name", "shape", "dtype", ...}`.
-        latent_dim: int > 0, size of the latent vector `z`.
         image_shape: sequence of 3 positive ints, `(height, width, channels)`.
         parity: dict `{"batch_sizes": [int], "tolerance": float,
             "max_abs_diff": {"saved_model": float, "onnx": float}}`.
         files: dict with at least `"saved_model"` and `"onnx"` relative paths.
         task: str, the task name.
+        latent_dim: int > 0, size of the latent vector `z`; required for
+            generator tasks, not stored for `"image_classification"`.
+        class_names: for `"image_classification"`: sequence of at least two
+            distinct class names, indexed by label.
+        feature_dim: for `"image_classification"`: int > 0, the size of
+            the `features` output.
+        test_accuracy: for `"image_classification"`: float in `[0, 1]`, the
+            accuracy on the dataset's test split, or None if not measured.
         dataset: str or None, the training dataset's name.
         training_config: dict of JSON-serializable values, or None for `{}`.
         onnx_opset: optional int, recorded as `onnx_opset`.
@@ -118,13 +136,21 @@ def build_manifest(
         ValueError: if a field is missing or malformed (see
             `validate_manifest`).
     """
+    if task == CLASSIFICATION_TASK:
+        task_fields = {
+            "class_names": None if class_names is None else list(class_names),
+            "feature_dim": feature_dim,
+            "test_accuracy": test_accuracy,
+        }
+    else:
+        task_fields = {"latent_dim": latent_dim}
     manifest = {
         "format_version": FORMAT_VERSION,
         "name": name,
         "task": task,
         "inputs": [dict(entry) for entry in inputs],
         "outputs": [dict(entry) for entry in outputs],
-        "latent_dim": latent_dim,
+        **task_fields,
         "image_shape": list(image_shape),
         "dataset": dataset,
         "training_config": {} if training_config is None else dict(training_config),
@@ -215,7 +241,8 @@ def validate_manifest(manifest):
     """
     if not isinstance(manifest, dict):
         raise ValueError(f"a manifest must be a JSON object, got {type(manifest).__name__}.")
-    missing = [key for key in _REQUIRED_KEYS if key not in manifest]
+    task_keys = _TASK_KEYS.get(manifest.get("task"), _GENERATOR_KEYS)
+    missing = [key for key in (*_REQUIRED_KEYS, *task_keys) if key not in manifest]
     if missing:
         raise ValueError(f"missing required keys {missing}.")
     problems = []
@@ -232,9 +259,12 @@ def validate_manifest(manifest):
             problems.append(f"`{key}` must be a non-empty string")
     for key in ("inputs", "outputs"):
         problems.extend(_tensor_list_problems(key, manifest[key]))
-    latent_dim = manifest["latent_dim"]
-    if not _is_int(latent_dim) or latent_dim < 1:
-        problems.append(f"`latent_dim` must be a positive int, got {latent_dim!r}")
+    if manifest["task"] == CLASSIFICATION_TASK:
+        problems.extend(_classification_problems(manifest))
+    else:
+        latent_dim = manifest["latent_dim"]
+        if not _is_int(latent_dim) or latent_dim < 1:
+            problems.append(f"`latent_dim` must be a positive int, got {latent_dim!r}")
     image_shape = manifest["image_shape"]
     if not (
         isinstance(image_shape, list)
@@ -259,6 +289,28 @@ def validate_manifest(manifest):
                 problems.append(f"`files.{key}` must be a non-empty string")
     if problems:
         raise ValueError("; ".join(problems) + ".")
+
+
+def _classification_problems(manifest):
+    problems = []
+    class_names = manifest["class_names"]
+    if (
+        not isinstance(class_names, list)
+        or len(class_names) < 2
+        or not all(isinstance(name, str) and name for name in class_names)
+        or len(set(class_names)) != len(class_names)
+    ):
+        problems.append(
+            f"`class_names` must be a list of at least two distinct non-empty strings, "
+            f"got {class_names!r}"
+        )
+    feature_dim = manifest["feature_dim"]
+    if not _is_int(feature_dim) or feature_dim < 1:
+        problems.append(f"`feature_dim` must be a positive int, got {feature_dim!r}")
+    accuracy = manifest["test_accuracy"]
+    if accuracy is not None and not (_is_number(accuracy) and 0.0 <= accuracy <= 1.0):
+        problems.append(f"`test_accuracy` must be a number in [0, 1] or null, got {accuracy!r}")
+    return problems
 
 
 def _tensor_list_problems(key, entries):

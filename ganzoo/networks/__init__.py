@@ -1,6 +1,8 @@
-"""Generators and discriminators (functional subclassed `keras.Model`s)."""
+"""Generators, discriminators and feature extractors (functional subclassed `keras.Model`s)."""
 
 from ganzoo.networks.dcgan_discriminator import DCGANDiscriminator
 from ganzoo.networks.dcgan_generator import DCGANGenerator
+from ganzoo.networks.domain_classifier import DomainClassifier
+from ganzoo.networks.inception_features import InceptionFeatures
 
-__all__ = ["DCGANDiscriminator", "DCGANGenerator"]
+__all__ = ["DCGANDiscriminator", "DCGANGenerator", "DomainClassifier", "InceptionFeatures"]

@@ -1,0 +1,256 @@
+"""The steps every exporter shares: argument checks, staging, artifacts, publishing.
+
+`export_generator` and `export_classifier` differ in what they feed the
+network and what they write into the manifest; everything else lives here:
+
+- `check_*`: validate the common arguments before any slow conversion.
+- `export_directory`: resolve the target and refuse to clobber it silently.
+- `staged_export`: build in a hidden temporary directory beside the target
+  and rename it into place only if the block succeeds.
+- `write_artifacts`: SavedModel and ONNX of the same serving model.
+- `check_parity`: raise `ParityError` when an artifact drifted too far.
+"""
+
+import contextlib
+import json
+import os
+import pathlib
+import shutil
+import tempfile
+import uuid
+from collections.abc import Mapping
+from collections.abc import Sequence
+
+import numpy as np
+
+from ganzoo.export.manifest import MANIFEST_FILE_NAME
+from ganzoo.export.onnx import export_onnx
+from ganzoo.export.parity import ParityError
+from ganzoo.export.saved_model import export_saved_model
+from ganzoo.files import apply_default_permissions
+
+SAVED_MODEL_DIR_NAME = "saved_model"
+ONNX_FILE_NAME = "model.onnx"
+RESERVED_NAMES = (SAVED_MODEL_DIR_NAME, ONNX_FILE_NAME, MANIFEST_FILE_NAME)
+
+
+def check_training_config(training_config):
+    """Fail before the conversions if the manifest could not store the config.
+
+    Raises:
+        TypeError: if `training_config` is not None or a dict of JSON values.
+    """
+    if training_config is None:
+        return
+    if not isinstance(training_config, Mapping):
+        raise TypeError(
+            f"`training_config` must be a dict. Received: {training_config!r} of type "
+            f"{type(training_config)}."
+        )
+    try:
+        json.dumps(dict(training_config), allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"`training_config` must hold only JSON values (str, int, float, bool, None, "
+            f"list, dict; no NaN): {error}."
+        ) from error
+
+
+def check_parity_batch_sizes(batch_sizes):
+    """Return the parity batch sizes as a list of Python ints.
+
+    Raises:
+        ValueError: if `batch_sizes` is not a non-empty sequence of positive ints.
+    """
+    if (
+        isinstance(batch_sizes, (str, bytes))
+        or not isinstance(batch_sizes, Sequence)
+        or not batch_sizes
+        or not all(
+            isinstance(size, (int, np.integer)) and not isinstance(size, bool) and size > 0
+            for size in batch_sizes
+        )
+    ):
+        raise ValueError(
+            "`parity_batch_sizes` must be a non-empty sequence of positive ints. "
+            f"Received: {batch_sizes!r}."
+        )
+    return [int(size) for size in batch_sizes]
+
+
+def check_tolerance(tolerance):
+    """Return `tolerance` as a float.
+
+    Raises:
+        TypeError: if `tolerance` is not a number.
+        ValueError: if it is negative, infinite or NaN.
+    """
+    if isinstance(tolerance, bool) or not isinstance(
+        tolerance, (int, float, np.floating, np.integer)
+    ):
+        raise TypeError(f"`tolerance` must be a number. Received: {tolerance!r}.")
+    tolerance = float(tolerance)
+    if not 0.0 <= tolerance < float("inf"):
+        raise ValueError(f"`tolerance` must be a finite number >= 0. Received: {tolerance}.")
+    return tolerance
+
+
+def check_seed(seed):
+    """Raise `TypeError` unless `seed` is an int or None."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError(f"`seed` must be an int or None. Received: {seed!r}.")
+
+
+def check_dataset(dataset):
+    """Raise `TypeError` unless `dataset` is a string or None."""
+    if dataset is not None and not isinstance(dataset, str):
+        raise TypeError(f"`dataset` must be a string or None. Received: {dataset!r}.")
+
+
+def check_extra_files(extra_files):
+    """Validate `extra_files` and return `{name: source pathlib.Path}`.
+
+    Raises:
+        TypeError: if `extra_files` is not None or a mapping.
+        ValueError: if a name has a directory part or is written by the export.
+        FileNotFoundError: if a source is not a file.
+    """
+    if extra_files is None:
+        return {}
+    if not isinstance(extra_files, Mapping):
+        raise TypeError(
+            "`extra_files` must map destination file names to source paths. "
+            f"Received: {extra_files!r} of type {type(extra_files)}."
+        )
+    validated = {}
+    for destination, source in extra_files.items():
+        if (
+            not isinstance(destination, str)
+            or destination in ("", ".", "..")
+            or pathlib.PurePath(destination).name != destination
+            or "/" in destination
+            or "\\" in destination
+        ):
+            raise ValueError(
+                "Each `extra_files` key must be a plain file name without a "
+                f"directory part. Received: {destination!r}."
+            )
+        if destination in RESERVED_NAMES:
+            raise ValueError(
+                f"`extra_files` may not overwrite '{destination}'; the names "
+                f"{list(RESERVED_NAMES)} are written by the export."
+            )
+        source = pathlib.Path(source)
+        if not source.is_file():
+            raise FileNotFoundError(
+                f"`extra_files['{destination}']` source is not a file: '{source}'."
+            )
+        validated[destination] = source
+    return validated
+
+
+def export_directory(directory, overwrite):
+    """Return the absolute export directory, checking that it may be written.
+
+    Raises:
+        ValueError: if `directory` names no directory (e.g. `"/"`).
+        FileExistsError: if it exists and is not a directory, or exists and
+            `overwrite` is False.
+    """
+    directory = pathlib.Path(os.path.abspath(directory))
+    if not directory.name:
+        raise ValueError(f"`directory` must name a directory. Received: {directory}.")
+    if directory.exists() and not directory.is_dir():
+        raise FileExistsError(f"Export path exists and is not a directory: '{directory}'.")
+    if directory.exists() and not overwrite:
+        raise FileExistsError(
+            f"Export directory already exists: '{directory}'. Pass overwrite=True to replace it."
+        )
+    return directory
+
+
+@contextlib.contextmanager
+def staged_export(directory):
+    """Yield a hidden staging directory that replaces `directory` on success.
+
+    The staging directory (`.<name>.tmp-*`) sits beside `directory`, so the
+    final rename stays on one file system. If the block raises, the staging
+    directory is deleted and `directory` is left as it was.
+
+    Args:
+        directory: absolute `pathlib.Path` of the export (see
+            `export_directory`); its parent is created if missing.
+
+    Yields:
+        `pathlib.Path` of the empty staging directory.
+    """
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = pathlib.Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.tmp-"))
+    apply_default_permissions(staging)
+    try:
+        yield staging
+        publish(staging, directory)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_artifacts(model, staging, input_signature, output_names, opset):
+    """Write `saved_model/` and `model.onnx` of `model` into `staging`.
+
+    Returns:
+        tuple `(saved_model_path, onnx_path)` of `pathlib.Path`s.
+    """
+    saved_model_path = export_saved_model(
+        model, staging / SAVED_MODEL_DIR_NAME, input_signature, output_names=output_names
+    )
+    onnx_path = export_onnx(
+        model, staging / ONNX_FILE_NAME, input_signature, output_names=output_names, opset=opset
+    )
+    return saved_model_path, onnx_path
+
+
+def check_parity(max_abs_diff, tolerance, *, subject, details):
+    """Raise `ParityError` unless both artifacts are within `tolerance`.
+
+    Args:
+        max_abs_diff: dict `{"saved_model": float, "onnx": float}` from
+            `ganzoo.export.parity.measure_parity`; NaN never passes.
+        tolerance: float, the largest difference allowed.
+        subject: str naming the network, e.g. `"generator"`.
+        details: str describing the parity inputs, for the message.
+    """
+    if all(difference <= tolerance for difference in max_abs_diff.values()):
+        return
+    raise ParityError(
+        f"The exported {subject} disagrees with the in-memory {subject}: "
+        f"max |difference| saved_model={max_abs_diff['saved_model']:.3g}, "
+        f"onnx={max_abs_diff['onnx']:.3g} over {details}, tolerance {tolerance:.3g}.",
+        max_abs_diff=max_abs_diff,
+        tolerance=tolerance,
+    )
+
+
+def copy_extra_files(extra_files, staging):
+    """Copy validated `extra_files` (`{name: Path}`) into `staging`."""
+    for destination, source in extra_files.items():
+        shutil.copyfile(source, staging / destination)
+
+
+def publish(staging, directory):
+    """Rename the finished `staging` directory to `directory`.
+
+    An existing `directory` is first renamed aside, then deleted once the new
+    one is in place; if the final rename fails, the old one is put back.
+    """
+    if not directory.exists():
+        os.replace(staging, directory)
+        return
+    retired = directory.with_name(f".{directory.name}.old-{uuid.uuid4().hex[:8]}")
+    os.replace(directory, retired)
+    try:
+        os.replace(staging, directory)
+    except BaseException:
+        os.replace(retired, directory)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

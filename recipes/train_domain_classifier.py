@@ -1,0 +1,177 @@
+"""Train the Fashion-MNIST domain classifier for FID features, evaluate it, export it.
+
+    python recipes/train_domain_classifier.py                 # the default run
+    python recipes/train_domain_classifier.py --preset smoke  # a few steps, for tests
+    python recipes/train_domain_classifier.py --epochs 5
+
+Trains `ganzoo.networks.DomainClassifier` on the real train split with Adam and
+a cosine-decayed learning rate, measures its accuracy on the full test split
+(10,000 images for Fashion-MNIST), and exports it with `export_classifier`:
+`<export_dir>/` holds the SavedModel, `model.onnx` (outputs `probabilities`
+and `features`) and `manifest.json` with the class names and test accuracy.
+Its `features` are the "FID (domain features)" embedding of `ganzoo.metrics`.
+
+The defaults are chosen for this 2-core CPU: two 3x3 convolutions per block
+with 16, 32 and 64 filters (82k parameters, an export under 1 MB) reach about
+0.91-0.92 test accuracy in 3 epochs, about 4 minutes there.
+"""
+
+import argparse
+import dataclasses
+import sys
+import time
+
+import keras
+import numpy as np
+
+from ganzoo.data import dataset_info
+from ganzoo.data import load_image_arrays
+from ganzoo.data import load_image_dataset
+from ganzoo.export import export_classifier
+from ganzoo.networks import DomainClassifier
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    dataset: str = "fashion_mnist"
+    data_source: str = "auto"
+    base_filters: int = 16
+    num_blocks: int = 3
+    convolutions_per_block: int = 2
+    feature_dim: int = 128
+    dropout: float = 0.3
+    batch_size: int = 128
+    epochs: int = 3
+    take: int | None = None
+    learning_rate: float = 2e-3
+    eval_batch_size: int = 500
+    seed: int = 0
+    export_dir: str = "exported/classifiers/fashion_mnist"
+    # Re-running a recipe replaces its own previous export.
+    overwrite: bool = True
+
+
+PRESETS = {
+    "default": {},
+    # A few steps on real data with a small network: the end-to-end test.
+    "smoke": {
+        "base_filters": 4,
+        "feature_dim": 16,
+        "batch_size": 64,
+        "epochs": 1,
+        "take": 512,
+        "export_dir": "runs/domain_classifier_smoke/export",
+    },
+}
+
+
+def make_config(preset="default", **overrides):
+    """Returns the preset's `Config` with `overrides` applied.
+
+    Raises:
+        ValueError: for an unknown preset or an unknown config field.
+    """
+    if preset not in PRESETS:
+        raise ValueError(f"Unknown preset {preset!r}. Expected one of {sorted(PRESETS)}.")
+    fields = {field.name for field in dataclasses.fields(Config)}
+    values = {**PRESETS[preset], **overrides}
+    unknown = sorted(set(values) - fields)
+    if unknown:
+        raise ValueError(f"Unknown config fields {unknown}. Known fields: {sorted(fields)}.")
+    return Config(**values)
+
+
+def evaluate(classifier, config):
+    """Returns `(accuracy, num_examples)` on the whole test split."""
+    pixels, labels = load_image_arrays(config.dataset, "test", source=config.data_source)
+    images = pixels.astype(np.float32) / 127.5 - 1.0
+    logits = classifier.predict(images, batch_size=config.eval_batch_size, verbose=0)
+    return float(np.mean(np.argmax(logits, axis=-1) == labels)), len(labels)
+
+
+def train(config):
+    """Trains, evaluates and exports; returns `(classifier, test_accuracy, export_path)`."""
+    keras.utils.set_random_seed(config.seed)
+    info = dataset_info(config.dataset)
+    dataset = load_image_dataset(
+        config.dataset,
+        split="train",
+        batch_size=config.batch_size,
+        with_labels=True,
+        seed=config.seed,
+        source=config.data_source,
+        take=config.take,
+    )
+    classifier = DomainClassifier(
+        image_shape=info.image_shape,
+        num_classes=info.num_classes,
+        base_filters=config.base_filters,
+        feature_dim=config.feature_dim,
+        dropout=config.dropout,
+        num_blocks=config.num_blocks,
+        convolutions_per_block=config.convolutions_per_block,
+    )
+    steps_per_epoch = int(dataset.cardinality())
+    classifier.compile(
+        optimizer=keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(
+                config.learning_rate, decay_steps=config.epochs * steps_per_epoch
+            )
+        ),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+        # Measured slower than the graph without XLA on this CPU.
+        jit_compile=False,
+    )
+    start = time.perf_counter()
+    history = classifier.fit(dataset, epochs=config.epochs, verbose=2)
+    train_seconds = time.perf_counter() - start
+    print(f"Trained {config.epochs} epochs in {train_seconds:.1f} s.")
+
+    test_accuracy, test_examples = evaluate(classifier, config)
+    print(f"Test accuracy: {test_accuracy:.4f} on {test_examples} images.")
+
+    export_path = export_classifier(
+        classifier,
+        config.export_dir,
+        dataset=config.dataset,
+        class_names=info.class_names,
+        test_accuracy=test_accuracy,
+        training_config={
+            **dataclasses.asdict(config),
+            "recipe": "recipes/train_domain_classifier.py",
+            "parameters": classifier.count_params(),
+            "train_seconds": round(train_seconds, 1),
+            "test_examples": test_examples,
+            "final_metrics": {
+                key: round(float(values[-1]), 4) for key, values in history.history.items()
+            },
+        },
+        overwrite=config.overwrite,
+    )
+    print(f"Exported the classifier to {export_path}")
+    return classifier, test_accuracy, export_path
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--preset", default="default", choices=sorted(PRESETS))
+    for field in dataclasses.fields(Config):
+        flag = "--" + field.name.replace("_", "-")
+        if field.type is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
+        else:
+            kind = {int: int, float: float, str: str}.get(field.type, int)
+            parser.add_argument(flag, type=kind, default=None)
+    args = vars(parser.parse_args(argv))
+    preset = args.pop("preset")
+    return make_config(preset, **{key: value for key, value in args.items() if value is not None})
+
+
+def main(argv=None):
+    config = parse_args(sys.argv[1:] if argv is None else argv)
+    train(config)
+
+
+if __name__ == "__main__":
+    main()

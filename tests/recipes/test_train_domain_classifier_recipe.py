@@ -1,0 +1,82 @@
+import importlib.util
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from ganzoo.data import load_image_arrays
+from ganzoo.export import OnnxClassifier
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+RECIPE = REPO / "recipes" / "train_domain_classifier.py"
+
+
+def _load_recipe():
+    spec = importlib.util.spec_from_file_location("train_domain_classifier", RECIPE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_presets_override_only_known_fields():
+    recipe = _load_recipe()
+    default = recipe.make_config()
+    assert default.export_dir == "exported/classifiers/fashion_mnist"
+    assert (default.dataset, default.take, default.overwrite) == ("fashion_mnist", None, True)
+    smoke = recipe.make_config("smoke", epochs=2)
+    assert smoke.epochs == 2 and smoke.take == 512 and smoke.learning_rate == default.learning_rate
+    with pytest.raises(ValueError, match="Unknown config fields"):
+        recipe.make_config(epoch=3)
+    with pytest.raises(ValueError, match="Unknown preset"):
+        recipe.make_config("huge")
+    parsed = recipe.parse_args(["--preset", "smoke", "--dropout", "0.1", "--no-overwrite"])
+    assert parsed.dropout == 0.1 and parsed.overwrite is False and parsed.base_filters == 4
+
+
+@pytest.mark.large
+def test_smoke_preset_trains_evaluates_and_exports(tmp_path):
+    export_dir = tmp_path / "export"
+    command = [
+        sys.executable,
+        str(RECIPE),
+        "--preset",
+        "smoke",
+        "--export-dir",
+        str(export_dir),
+        "--data-source",
+        "idx",
+    ]
+    # Run this checkout's ganzoo, whatever an installed copy points to.
+    environment = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=environment
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Exported the classifier" in result.stdout
+    assert "on 10000 images" in result.stdout
+
+    manifest = json.loads((export_dir / "manifest.json").read_text())
+    assert manifest["task"] == "image_classification"
+    assert manifest["dataset"] == "fashion_mnist"
+    assert manifest["feature_dim"] == 16
+    config = manifest["training_config"]
+    assert (config["epochs"], config["take"], config["test_examples"]) == (1, 512, 10_000)
+    assert config["recipe"] == "recipes/train_domain_classifier.py"
+    assert max(manifest["parity"]["max_abs_diff"].values()) <= 1e-4
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["export"]
+
+    # The recorded accuracy is that of the exported network on the whole split.
+    classifier = OnnxClassifier(export_dir)
+    pixels, labels = load_image_arrays("fashion_mnist", "test", source="idx")
+    probabilities, features = classifier.predict(pixels.astype(np.float32) / 127.5 - 1.0)
+    accuracy = float(np.mean(np.argmax(probabilities, axis=-1) == labels))
+    assert abs(accuracy - manifest["test_accuracy"]) <= 0.002
+    assert features.shape == (10_000, 16)
