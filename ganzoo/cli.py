@@ -1,0 +1,192 @@
+"""The `ganzoo` command.
+
+    ganzoo evaluate exported/dcgan_fashion_mnist
+    ganzoo evaluate exported/dcgan_fashion_mnist --num-samples 5000 --seed 1 --no-write
+
+`evaluate` loads an exported generator with onnxruntime, draws samples, and
+compares them with the real test images through the features of the domain
+classifier shipped for the generator's dataset
+(`exported/classifiers/<dataset>/`): FID and KID on those features ("domain
+features": never compare them with InceptionV3 numbers), precision and recall
+(k = 3), and the Inception-Score formula on the classifier's probabilities. It
+prints a table and, unless `--no-write`, stores it in the manifest's `metrics`
+section with the extractor, sample counts and seed.
+"""
+
+import argparse
+import datetime
+import pathlib
+import sys
+import time
+
+import numpy as np
+
+from ganzoo.export.manifest import MANIFEST_FILE_NAME
+from ganzoo.export.manifest import read_manifest
+from ganzoo.export.manifest import write_manifest
+
+
+def _generate(generator, num_samples, seed, batch_size=1000):
+    from ganzoo.latents import sample_latents
+
+    z = sample_latents(num_samples, generator.latent_dim, seed=seed)
+    return np.concatenate(
+        [
+            generator.generate(z[start : start + batch_size])
+            for start in range(0, len(z), batch_size)
+        ]
+    )
+
+
+def sample_metrics(real_features, fake_features, fake_probabilities, seed=0):
+    """The evaluation table for one set of samples against real features.
+
+    Args:
+        real_features: float array `(n_real, d)`, domain features of real images.
+        fake_features: float array `(n_fake, d)`, of generated images.
+        fake_probabilities: float array `(n_fake, num_classes)`, the domain
+            classifier's class probabilities for the generated images.
+        seed: int, seeds the KID subsets.
+
+    Returns:
+        dict of floats: `fid`, `kid`, `kid_std`, `precision`, `recall`,
+        `inception_score`, `inception_score_std`, `class_entropy` (bits, of
+        the histogram of predicted classes; log2(10) = 3.32 for a balanced
+        10-class set).
+    """
+    from ganzoo.metrics import frechet_distance
+    from ganzoo.metrics import inception_score
+    from ganzoo.metrics import kernel_inception_distance
+    from ganzoo.metrics import precision_recall
+
+    kid = kernel_inception_distance(real_features, fake_features, seed=seed)
+    precision_and_recall = precision_recall(real_features, fake_features, k=3)
+    score = inception_score(fake_probabilities)
+    counts = np.bincount(fake_probabilities.argmax(axis=1), minlength=fake_probabilities.shape[1])
+    shares = counts[counts > 0] / counts.sum()
+    return {
+        "fid": float(frechet_distance(real_features, fake_features)),
+        "kid": float(kid.mean),
+        "kid_std": float(kid.std),
+        "precision": float(precision_and_recall.precision),
+        "recall": float(precision_and_recall.recall),
+        "inception_score": float(score.mean),
+        "inception_score_std": float(score.std),
+        "class_entropy_bits": float(-(shares * np.log2(shares)).sum()),
+    }
+
+
+def evaluate(export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=True):
+    """Evaluates an exported generator; returns the manifest's `metrics` entry.
+
+    Args:
+        export_dir: directory written by `ganzoo.export.export_generator`.
+        classifier_dir: a classifier export; defaults to
+            `<export_dir>/../classifiers/<dataset>`.
+        num_samples: int, generated images (and at most that many real test
+            images) compared.
+        seed: int, seeds the latents and the KID subsets.
+        write: bool, store the result in the export's manifest (atomically).
+
+    Returns:
+        dict with `extractor`, `classifier_test_accuracy`, `num_generated`,
+        `num_real`, `real_split`, `seed`, `seconds`, `generated` (the metrics
+        of the samples) and `real_train_vs_test` (the same metrics for real
+        training images: the floor a perfect generator would reach).
+
+    Raises:
+        FileNotFoundError: if the export or the classifier is missing.
+        ValueError: if the manifest names no dataset and no classifier is given.
+    """
+    from ganzoo.data import load_image_arrays
+    from ganzoo.export.feature_runtime import OnnxClassifier
+    from ganzoo.export.runtime import OnnxGenerator
+
+    start = time.perf_counter()
+    export_dir = pathlib.Path(export_dir)
+    generator = OnnxGenerator(export_dir)
+    dataset = generator.manifest["dataset"]
+    if classifier_dir is None:
+        if dataset is None:
+            raise ValueError(f"The manifest of '{export_dir}' names no dataset; pass --classifier.")
+        classifier_dir = export_dir.parent / "classifiers" / dataset
+    classifier_dir = pathlib.Path(classifier_dir)
+    classifier = OnnxClassifier(classifier_dir)
+
+    test_images, _ = load_image_arrays(dataset, split="test")
+    train_images, _ = load_image_arrays(dataset, split="train")
+    rng = np.random.default_rng(seed)
+    num_real = min(num_samples, len(test_images))
+    test_images = test_images[rng.choice(len(test_images), num_real, replace=False)]
+    train_images = train_images[rng.choice(len(train_images), num_samples, replace=False)]
+
+    def unit(pixels):
+        return pixels.astype(np.float32) / 127.5 - 1.0
+
+    _, real_features = classifier.predict(unit(test_images))
+    train_probabilities, train_features = classifier.predict(unit(train_images))
+    fake_probabilities, fake_features = classifier.predict(_generate(generator, num_samples, seed))
+    result = {
+        "extractor": f"domain classifier {classifier_dir.as_posix()} (penultimate features)",
+        "classifier_test_accuracy": classifier.manifest.get("test_accuracy"),
+        "num_generated": num_samples,
+        "num_real": num_real,
+        "real_split": "test",
+        "seed": seed,
+        "generated": sample_metrics(real_features, fake_features, fake_probabilities, seed),
+        "real_train_vs_test": sample_metrics(
+            real_features, train_features, train_probabilities, seed
+        ),
+        "evaluated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+    result["seconds"] = round(time.perf_counter() - start, 1)
+    if write:
+        manifest = read_manifest(export_dir / MANIFEST_FILE_NAME)
+        manifest["metrics"] = result
+        write_manifest(manifest, export_dir / MANIFEST_FILE_NAME)
+    return result
+
+
+def format_table(result):
+    """A Markdown table of `evaluate`'s result, generated next to the floor."""
+    lines = [
+        f"Extractor: {result['extractor']}, test accuracy "
+        f"{result['classifier_test_accuracy']}; {result['num_generated']} generated vs "
+        f"{result['num_real']} real {result['real_split']} images, seed {result['seed']}.",
+        "",
+        "| metric | generated | real train vs test (floor) |",
+        "|---|---|---|",
+    ]
+    for key in result["generated"]:
+        lines.append(
+            f"| {key} | {result['generated'][key]:.4g} | {result['real_train_vs_test'][key]:.4g} |"
+        )
+    lines.append("")
+    lines.append(f"Evaluated in {result['seconds']} s.")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="ganzoo", description="ganzoo command line.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    evaluate_parser = commands.add_parser(
+        "evaluate", help="FID, KID, precision/recall of an exported generator."
+    )
+    evaluate_parser.add_argument("export_dir")
+    evaluate_parser.add_argument("--classifier", default=None)
+    evaluate_parser.add_argument("--num-samples", type=int, default=10_000)
+    evaluate_parser.add_argument("--seed", type=int, default=0)
+    evaluate_parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    result = evaluate(
+        args.export_dir,
+        classifier_dir=args.classifier,
+        num_samples=args.num_samples,
+        seed=args.seed,
+        write=not args.no_write,
+    )
+    print(format_table(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from ganzoo.cli import evaluate
+from ganzoo.data import load_image_arrays
+from ganzoo.export import export_generator
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+CLASSIFIER = REPO / "exported" / "classifiers" / "fashion_mnist"
+
+
+def _collapsed_generator(latent_dim=8):
+    """A generator that ignores z and always draws the mean sneaker."""
+    images, labels = load_image_arrays("fashion_mnist", split="train", source="idx")
+    mean_sneaker = images[labels == 7].mean(axis=0).astype(np.float32) / 127.5 - 1.0
+    z = keras.Input((latent_dim,), name="z")
+    dense = keras.layers.Dense(28 * 28, kernel_initializer="zeros", activation="tanh")
+    outputs = keras.layers.Reshape((28, 28, 1))(dense(z))
+    generator = keras.Model(z, outputs)
+    dense.bias.assign(np.arctanh(np.clip(mean_sneaker.reshape(-1), -0.999, 0.999)))
+    return generator
+
+
+@pytest.mark.large
+def test_a_collapsed_generator_scores_worse_than_real_data_on_every_metric(tmp_path):
+    export = export_generator(
+        _collapsed_generator(), tmp_path / "collapsed", dataset="fashion_mnist"
+    )
+    result = evaluate(export, classifier_dir=CLASSIFIER, num_samples=1000, seed=0)
+    generated, floor = result["generated"], result["real_train_vs_test"]
+    assert generated["fid"] > floor["fid"] + 50
+    assert generated["kid"] > floor["kid"] + 0.5
+    assert generated["recall"] < 0.05 < 0.8 < floor["recall"]
+    # The mean sneaker is blurrier than any real image: outside the real manifold.
+    assert generated["precision"] < floor["precision"] - 0.5
+    assert generated["inception_score"] < 1.5 < 7.0 < floor["inception_score"]
+    assert generated["class_entropy_bits"] < 0.5 < 3.0 < floor["class_entropy_bits"]
+
+    manifest = json.loads((export / "manifest.json").read_text())
+    assert manifest["metrics"]["generated"] == pytest.approx(generated)
+    assert manifest["metrics"]["num_generated"] == 1000 and manifest["metrics"]["seed"] == 0
+    assert "domain classifier" in manifest["metrics"]["extractor"]
+
+
+@pytest.mark.large
+def test_ganzoo_evaluate_command_on_the_pretrained_dcgan(tmp_path):
+    # A copy, so the command's manifest update does not touch the checkout.
+    shutil.copytree(REPO / "exported" / "dcgan_fashion_mnist", tmp_path / "dcgan")
+    command = [
+        sys.executable,
+        "-m",
+        "ganzoo.cli",
+        "evaluate",
+        str(tmp_path / "dcgan"),
+        "--classifier",
+        str(CLASSIFIER),
+        "--num-samples",
+        "1000",
+    ]
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "| fid |" in completed.stdout and "test accuracy 0.9164" in completed.stdout
+    metrics = json.loads((tmp_path / "dcgan" / "manifest.json").read_text())["metrics"]
+    # A trained DCGAN is between a collapsed generator and the data itself.
+    assert metrics["real_train_vs_test"]["fid"] < metrics["generated"]["fid"] < 50
+    assert 0.3 < metrics["generated"]["recall"] < metrics["real_train_vs_test"]["recall"]
+    assert metrics["generated"]["class_entropy_bits"] > 3.0
+
+
+def test_evaluate_without_dataset_or_classifier_is_rejected(tmp_path):
+    z = keras.Input((4,), name="z")
+    generator = keras.Model(z, keras.layers.Reshape((2, 2, 1))(keras.layers.Dense(4, "tanh")(z)))
+    export = export_generator(generator, tmp_path / "anonymous")
+    with pytest.raises(ValueError, match="names no dataset"):
+        evaluate(export)
