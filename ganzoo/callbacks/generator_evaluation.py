@@ -44,9 +44,11 @@ class GeneratorEvaluation(keras.callbacks.Callback):
     Args:
         real_features: float array `(n, feature_dim)`: features of real images
             from the same extractor.
-        feature_extractor: callable (e.g. a `keras.Model`) from images
-            `(batch, height, width, channels)` in `[-1, 1]` to features
-            `(batch, feature_dim)`, e.g. `DomainClassifier(...).features_model`.
+        feature_extractor: callable from images `(batch, height, width,
+            channels)` in `[-1, 1]` to features `(batch, feature_dim)`, called
+            as `feature_extractor(images)`: a `keras.Model` in inference mode
+            such as `DomainClassifier(...).features_model`, or the onnxruntime
+            classifier `lambda x: OnnxClassifier(...).predict(x)[1]`.
         classifier: optional callable from images to class logits or
             probabilities `(batch, num_classes)`, for `class_entropy`.
         metric: `"kid"` or `"fid"`.
@@ -174,7 +176,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
 
 def _in_batches(function, images, batch_size=256):
     outputs = [
-        keras.ops.convert_to_numpy(function(images[start : start + batch_size], training=False))
+        keras.ops.convert_to_numpy(function(images[start : start + batch_size]))
         for start in range(0, len(images), batch_size)
     ]
     return np.concatenate(outputs).astype(np.float64)
