@@ -15,7 +15,6 @@ Outputs: `<run_dir>/samples/epoch_NNN.png` (fixed z), `<run_dir>/loss_curves.png
 SavedModel, `model.onnx`, `manifest.json` and the final sample grid.
 """
 
-import argparse
 import dataclasses
 import os
 import sys
@@ -23,6 +22,7 @@ import time
 
 import keras
 
+from ganzoo import recipe_config
 from ganzoo.callbacks import LossCurves
 from ganzoo.callbacks import SampleGrid
 from ganzoo.data import dataset_info
@@ -73,19 +73,8 @@ PRESETS = {
 
 
 def make_config(preset="default", **overrides):
-    """Returns the preset's `Config` with `overrides` applied.
-
-    Raises:
-        ValueError: for an unknown preset or an unknown config field.
-    """
-    if preset not in PRESETS:
-        raise ValueError(f"Unknown preset {preset!r}. Expected one of {sorted(PRESETS)}.")
-    fields = {field.name for field in dataclasses.fields(Config)}
-    values = {**PRESETS[preset], **overrides}
-    unknown = sorted(set(values) - fields)
-    if unknown:
-        raise ValueError(f"Unknown config fields {unknown}. Known fields: {sorted(fields)}.")
-    return Config(**values)
+    """Returns the preset's `Config` with `overrides` applied (unknown keys raise)."""
+    return recipe_config.make_config(Config, PRESETS, preset, **overrides)
 
 
 def train(config):
@@ -169,18 +158,7 @@ def train(config):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--preset", default="default", choices=sorted(PRESETS))
-    for field in dataclasses.fields(Config):
-        flag = "--" + field.name.replace("_", "-")
-        if field.type is bool:
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
-        else:
-            kind = {int: int, float: float, str: str}.get(field.type, int)
-            parser.add_argument(flag, type=kind, default=None)
-    args = vars(parser.parse_args(argv))
-    preset = args.pop("preset")
-    return make_config(preset, **{key: value for key, value in args.items() if value is not None})
+    return recipe_config.parse_config(Config, PRESETS, argv, description=__doc__.split("\n\n")[0])
 
 
 def main(argv=None):

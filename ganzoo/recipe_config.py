@@ -1,0 +1,74 @@
+"""Recipe configs: a frozen dataclass of defaults, named presets, command-line flags.
+
+Every recipe in `recipes/` defines `Config` (the paper's defaults) and
+`PRESETS` (each overriding only some fields) and calls these two functions,
+so presets and flags behave the same in all of them.
+"""
+
+import argparse
+import dataclasses
+import types
+import typing
+
+
+def make_config(config_class, presets, preset="default", **overrides):
+    """Returns `config_class` with the preset's values, then `overrides`, applied.
+
+    Args:
+        config_class: a dataclass type with defaults for every field.
+        presets: dict mapping preset name to a dict of field overrides.
+        preset: str, a key of `presets`.
+        **overrides: field values that win over the preset's.
+
+    Raises:
+        ValueError: for an unknown preset, or an unknown field in the preset
+            or in `overrides` (a typo must not be silently ignored).
+    """
+    if preset not in presets:
+        raise ValueError(f"Unknown preset {preset!r}. Expected one of {sorted(presets)}.")
+    fields = {field.name for field in dataclasses.fields(config_class)}
+    values = {**presets[preset], **overrides}
+    unknown = sorted(set(values) - fields)
+    if unknown:
+        raise ValueError(f"Unknown config fields {unknown}. Known fields: {sorted(fields)}.")
+    return config_class(**values)
+
+
+def parse_config(config_class, presets, argv, description=None):
+    """Parses `--preset NAME` and one `--field-name VALUE` flag per config field.
+
+    Booleans get `--flag/--no-flag`; `int | None`-style fields parse as their
+    non-None type. Flags not given keep the preset's value.
+
+    Args:
+        config_class: the recipe's dataclass.
+        presets: the recipe's presets.
+        argv: list of str, the arguments without the program name.
+        description: the `--help` text.
+
+    Returns:
+        An instance of `config_class`.
+    """
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--preset", default="default", choices=sorted(presets))
+    for field in dataclasses.fields(config_class):
+        flag = "--" + field.name.replace("_", "-")
+        kind = _value_type(field.type)
+        if kind is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
+        else:
+            parser.add_argument(flag, type=kind, default=None)
+    args = vars(parser.parse_args(argv))
+    preset = args.pop("preset")
+    overrides = {key: value for key, value in args.items() if value is not None}
+    return make_config(config_class, presets, preset, **overrides)
+
+
+def _value_type(annotation):
+    """`int` for `int` and `int | None`; likewise for str, float and bool."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        candidates = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        if len(candidates) == 1:
+            return candidates[0]
+        raise TypeError(f"Unsupported config field type {annotation!r}.")
+    return annotation
