@@ -17,6 +17,7 @@ from ganzoo.export.export_steps import check_tolerance
 from ganzoo.export.export_steps import check_training_config
 from ganzoo.export.export_steps import copy_extra_files
 from ganzoo.export.export_steps import export_directory
+from ganzoo.export.export_steps import single_float32_input
 from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import write_artifacts
 from ganzoo.export.manifest import CLASSIFICATION_TASK
@@ -213,41 +214,17 @@ def export_classifier(
 
 
 def _image_shape(classifier):
-    """Validate the classifier's input and return `(height, width, channels)`."""
-    if not isinstance(classifier, keras.Model):
-        raise TypeError(
-            "`classifier` must be a `keras.Model` network (not a training "
-            f"wrapper). Received: {classifier!r} of type {type(classifier)}."
-        )
-    try:
-        inputs = classifier.inputs
-    except (AttributeError, ValueError):
-        inputs = None
-    if not inputs:
-        raise ValueError(
-            f"The classifier '{classifier.name}' has no symbolic inputs. Build it as a "
-            "functional model starting from "
-            '`keras.Input((height, width, channels), name="images")`.'
-        )
-    if len(inputs) != 1 or inputs[0].name != IMAGES_INPUT_NAME:
-        raise ValueError(
-            f"A classifier must have exactly one input, named '{IMAGES_INPUT_NAME}'. "
-            f"Received inputs named {[tensor.name for tensor in inputs]}."
-        )
-    dtype = keras.backend.standardize_dtype(inputs[0].dtype)
-    if dtype != "float32":
-        raise ValueError(
-            f"The classifier's input '{IMAGES_INPUT_NAME}' must be float32. "
-            f"Received dtype: {dtype}."
-        )
-    shape = tuple(inputs[0].shape)
-    if len(shape) != 4 or shape[0] is not None or not all(shape[1:]):
-        raise ValueError(
-            f"The classifier's input '{IMAGES_INPUT_NAME}' must have shape (None, height, "
-            "width, channels) with fixed sizes: the manifest records the image size the "
-            f"classifier was trained on. Received shape: {shape}."
-        )
-    return tuple(int(size) for size in shape[1:])
+    """Validate the classifier's input and return `(height, width, channels)`.
+
+    Sizes must be fixed: the manifest records the image size the classifier
+    was trained on.
+    """
+    return single_float32_input(
+        classifier,
+        role="classifier",
+        input_name=IMAGES_INPUT_NAME,
+        shape_text="(None, height, width, channels)",
+    )
 
 
 def _serving_network(classifier, features_layer):

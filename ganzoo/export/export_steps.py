@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Mapping
 from collections.abc import Sequence
 
+import keras
 import numpy as np
 
 from ganzoo.export.manifest import MANIFEST_FILE_NAME
@@ -193,6 +194,59 @@ def staged_export(directory):
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def single_float32_input(model, *, role, input_name, shape_text):
+    """Validate a network with one float32 input and return its shape without batch.
+
+    Args:
+        model: the network to export.
+        role: `"generator"`, `"classifier"`, ... for the messages.
+        input_name: the name the input must have (it becomes the exported name).
+        shape_text: the expected shape in words, e.g. `"(None, latent_dim)"`;
+            its number of comma-separated entries is the required rank.
+
+    Returns:
+        tuple of ints: the input's shape after the (dynamic) batch dimension.
+
+    Raises:
+        TypeError: if `model` is not a `keras.Model`.
+        ValueError: if it has no symbolic inputs, not exactly one input named
+            `input_name`, a dtype other than float32, another rank, a fixed
+            batch dimension or an unknown non-batch dimension.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"`{role}` must be a `keras.Model` network (not a training "
+            f"wrapper). Received: {model!r} of type {type(model)}."
+        )
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        inputs = None
+    if not inputs:
+        raise ValueError(
+            f"The {role} '{model.name}' has no symbolic inputs. Build it as a functional "
+            f'model starting from `keras.Input(..., name="{input_name}")`.'
+        )
+    if len(inputs) != 1 or inputs[0].name != input_name:
+        raise ValueError(
+            f"A {role} must have exactly one input, named '{input_name}'. "
+            f"Received inputs named {[tensor.name for tensor in inputs]}."
+        )
+    dtype = keras.backend.standardize_dtype(inputs[0].dtype)
+    if dtype != "float32":
+        raise ValueError(
+            f"The {role}'s input '{input_name}' must be float32. Received dtype: {dtype}."
+        )
+    shape = tuple(inputs[0].shape)
+    rank = shape_text.count(",") + 1
+    if len(shape) != rank or shape[0] is not None or not all(shape[1:]):
+        raise ValueError(
+            f"The {role}'s input '{input_name}' must have shape {shape_text} with fixed "
+            f"sizes after the batch dimension. Received shape: {shape}."
+        )
+    return tuple(int(size) for size in shape[1:])
 
 
 def write_artifacts(model, staging, input_signature, output_names, opset):

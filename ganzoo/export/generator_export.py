@@ -15,6 +15,7 @@ from ganzoo.export.export_steps import check_tolerance
 from ganzoo.export.export_steps import check_training_config
 from ganzoo.export.export_steps import copy_extra_files
 from ganzoo.export.export_steps import export_directory
+from ganzoo.export.export_steps import single_float32_input
 from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import write_artifacts
 from ganzoo.export.manifest import MANIFEST_FILE_NAME
@@ -182,40 +183,10 @@ def export_generator(
 
 def _latent_dim(generator):
     """Validate the generator's input and return its latent size."""
-    if not isinstance(generator, keras.Model):
-        raise TypeError(
-            "`generator` must be a `keras.Model` network (not a training "
-            f"wrapper). Received: {generator!r} of type {type(generator)}."
-        )
-    try:
-        inputs = generator.inputs
-    except (AttributeError, ValueError):
-        inputs = None
-    if not inputs:
-        raise ValueError(
-            f"The generator '{generator.name}' has no symbolic inputs. Build it as "
-            "a functional model starting from `keras.Input((latent_dim,), "
-            'name="z")`.'
-        )
-    if len(inputs) != 1 or inputs[0].name != LATENT_INPUT_NAME:
-        raise ValueError(
-            "An unconditional generator must have exactly one input, named "
-            f"'{LATENT_INPUT_NAME}'. Received inputs named "
-            f"{[tensor.name for tensor in inputs]}."
-        )
-    latent = inputs[0]
-    dtype = keras.backend.standardize_dtype(latent.dtype)
-    if dtype != "float32":
-        raise ValueError(
-            f"The generator's input '{LATENT_INPUT_NAME}' must be float32. Received dtype: {dtype}."
-        )
-    shape = tuple(latent.shape)
-    if len(shape) != 2 or shape[0] is not None or not shape[1]:
-        raise ValueError(
-            f"The generator's input '{LATENT_INPUT_NAME}' must have shape "
-            f"(None, latent_dim) with a fixed latent_dim. Received shape: {shape}."
-        )
-    return int(shape[1])
+    (latent_dim,) = single_float32_input(
+        generator, role="generator", input_name=LATENT_INPUT_NAME, shape_text="(None, latent_dim)"
+    )
+    return latent_dim
 
 
 def _check_images(images, batch_size):
