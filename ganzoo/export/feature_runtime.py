@@ -4,21 +4,17 @@ Importing this module does not import TensorFlow or Keras, so feature
 extraction for metrics needs only `numpy` and `onnxruntime` (plus ganzoo).
 """
 
-import pathlib
-
 import numpy as np
-import onnxruntime
 
 from ganzoo.export.manifest import CLASSIFICATION_TASK
-from ganzoo.export.manifest import MANIFEST_FILE_NAME
-from ganzoo.export.manifest import read_manifest
+from ganzoo.export.onnx_export import OnnxExport
 
 PROBABILITIES_OUTPUT_NAME = "probabilities"
 FEATURES_OUTPUT_NAME = "features"
 DEFAULT_BATCH_SIZE = 256
 
 
-class OnnxClassifier:
+class OnnxClassifier(OnnxExport):
     """An exported image classifier, loaded for inference with onnxruntime.
 
     Reads `manifest.json` and the ONNX file it names from an export directory
@@ -47,55 +43,16 @@ class OnnxClassifier:
     """
 
     def __init__(self, directory, providers=None):
-        directory = pathlib.Path(directory)
-        if not directory.is_dir():
-            raise FileNotFoundError(f"No export directory at '{directory}'.")
-        manifest = read_manifest(directory / MANIFEST_FILE_NAME)
-        if manifest["task"] != CLASSIFICATION_TASK:
-            raise ValueError(
-                f"'{directory}' holds a '{manifest['task']}' export; OnnxClassifier runs "
-                f"'{CLASSIFICATION_TASK}' exports only."
-            )
-        input_names = [entry["name"] for entry in manifest["inputs"]]
-        output_names = sorted(entry["name"] for entry in manifest["outputs"])
+        super().__init__(directory, CLASSIFICATION_TASK, providers=providers)
+        input_names = [entry["name"] for entry in self._manifest["inputs"]]
+        output_names = sorted(entry["name"] for entry in self._manifest["outputs"])
         expected_outputs = sorted((PROBABILITIES_OUTPUT_NAME, FEATURES_OUTPUT_NAME))
         if len(input_names) != 1 or output_names != expected_outputs:
             raise ValueError(
-                f"'{directory}' manifest lists inputs {input_names} and outputs "
+                f"'{self._directory}' manifest lists inputs {input_names} and outputs "
                 f"{output_names}; expected one input and the outputs {expected_outputs}."
             )
-        model_path = directory / manifest["files"]["onnx"]
-        if not model_path.is_file():
-            raise FileNotFoundError(f"No ONNX model at '{model_path}'.")
-        session = onnxruntime.InferenceSession(
-            str(model_path), providers=providers or ["CPUExecutionProvider"]
-        )
-        session_inputs = [node.name for node in session.get_inputs()]
-        session_outputs = sorted(node.name for node in session.get_outputs())
-        if session_inputs != input_names or session_outputs != output_names:
-            raise ValueError(
-                f"'{model_path}' has inputs {session_inputs} and outputs {session_outputs}, "
-                f"but the manifest names inputs {input_names} and outputs {output_names}."
-            )
-        self._directory = directory
-        self._manifest = manifest
-        self._session = session
         self._input_name = input_names[0]
-
-    @property
-    def directory(self):
-        """`pathlib.Path` of the export directory."""
-        return self._directory
-
-    @property
-    def manifest(self):
-        """dict, the export's validated manifest (a copy is not made)."""
-        return self._manifest
-
-    @property
-    def image_shape(self):
-        """tuple `(height, width, channels)` of the images the classifier takes."""
-        return tuple(self._manifest["image_shape"])
 
     @property
     def class_names(self):

@@ -4,19 +4,15 @@ Importing this module does not import TensorFlow or Keras, so a consumer
 needs only `numpy` and `onnxruntime` (plus ganzoo itself).
 """
 
-import pathlib
-
 import numpy as np
-import onnxruntime
 
-from ganzoo.export.manifest import MANIFEST_FILE_NAME
 from ganzoo.export.manifest import UNCONDITIONAL_TASK
-from ganzoo.export.manifest import read_manifest
+from ganzoo.export.onnx_export import OnnxExport
 from ganzoo.images import to_uint8
 from ganzoo.latents import sample_latents
 
 
-class OnnxGenerator:
+class OnnxGenerator(OnnxExport):
     """An exported unconditional generator, loaded for inference.
 
     Reads `manifest.json` and the ONNX file it names from an export directory
@@ -43,61 +39,19 @@ class OnnxGenerator:
     """
 
     def __init__(self, directory, providers=None):
-        directory = pathlib.Path(directory)
-        if not directory.is_dir():
-            raise FileNotFoundError(f"No export directory at '{directory}'.")
-        manifest = read_manifest(directory / MANIFEST_FILE_NAME)
-        if manifest["task"] != UNCONDITIONAL_TASK:
+        super().__init__(directory, UNCONDITIONAL_TASK, providers=providers)
+        if len(self._manifest["inputs"]) != 1 or len(self._manifest["outputs"]) != 1:
             raise ValueError(
-                f"'{directory}' holds a '{manifest['task']}' export; OnnxGenerator "
-                f"runs '{UNCONDITIONAL_TASK}' exports only."
+                f"'{self._directory}' manifest lists {len(self._manifest['inputs'])} inputs "
+                f"and {len(self._manifest['outputs'])} outputs; expected one of each."
             )
-        if len(manifest["inputs"]) != 1 or len(manifest["outputs"]) != 1:
-            raise ValueError(
-                f"'{directory}' manifest lists {len(manifest['inputs'])} inputs "
-                f"and {len(manifest['outputs'])} outputs; expected one of each."
-            )
-        model_path = directory / manifest["files"]["onnx"]
-        if not model_path.is_file():
-            raise FileNotFoundError(f"No ONNX model at '{model_path}'.")
-        session = onnxruntime.InferenceSession(
-            str(model_path), providers=providers or ["CPUExecutionProvider"]
-        )
-        manifest_names = (manifest["inputs"][0]["name"], manifest["outputs"][0]["name"])
-        session_names = (
-            [node.name for node in session.get_inputs()],
-            [node.name for node in session.get_outputs()],
-        )
-        if session_names != ([manifest_names[0]], [manifest_names[1]]):
-            raise ValueError(
-                f"'{model_path}' has inputs {session_names[0]} and outputs "
-                f"{session_names[1]}, but the manifest names input "
-                f"'{manifest_names[0]}' and output '{manifest_names[1]}'."
-            )
-        self._directory = directory
-        self._manifest = manifest
-        self._session = session
-        self._input_name, self._output_name = manifest_names
-
-    @property
-    def directory(self):
-        """`pathlib.Path` of the export directory."""
-        return self._directory
-
-    @property
-    def manifest(self):
-        """dict, the export's validated manifest (a copy is not made)."""
-        return self._manifest
+        self._input_name = self._manifest["inputs"][0]["name"]
+        self._output_name = self._manifest["outputs"][0]["name"]
 
     @property
     def latent_dim(self):
         """int, the size of the latent vector `z`."""
         return self._manifest["latent_dim"]
-
-    @property
-    def image_shape(self):
-        """tuple `(height, width, channels)` of the generated images."""
-        return tuple(self._manifest["image_shape"])
 
     @property
     def input_name(self):
