@@ -1,5 +1,6 @@
 """Training wrappers: `keras.Model` subclasses that override `train_step`."""
 
+from ganzoo.models.conditional_gan import ConditionalGAN
 from ganzoo.models.gan import GAN
 
-__all__ = ["GAN"]
+__all__ = ["ConditionalGAN", "GAN"]

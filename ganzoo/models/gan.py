@@ -6,12 +6,11 @@ import tensorflow as tf
 
 from ganzoo.latents import interpolate_latents
 from ganzoo.latents import sample_latents
-from ganzoo.losses import get_discriminator_loss
-from ganzoo.losses import get_generator_loss
+from ganzoo.models.adversarial_model import AdversarialModel
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class GAN(keras.Model):
+class GAN(AdversarialModel):
     """A generator and a discriminator trained against each other with `fit`.
 
     `train_step` is Algorithm 1 of Goodfellow et al. 2014: `discriminator_steps`
@@ -78,134 +77,6 @@ class GAN(keras.Model):
     ```
     """
 
-    def __init__(
-        self,
-        generator,
-        discriminator,
-        latent_dim=None,
-        discriminator_steps=1,
-        seed=None,
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        for argument, network in (
-            ("generator", generator),
-            ("discriminator", discriminator),
-        ):
-            if not isinstance(network, keras.Model):
-                raise TypeError(
-                    f"`{argument}` must be a keras.Model. Received: {type(network).__name__}"
-                )
-        generator_latent_dim = generator.inputs[0].shape[-1] if generator.inputs else None
-        if latent_dim is None:
-            latent_dim = generator_latent_dim
-        if not isinstance(latent_dim, int) or latent_dim <= 0:
-            raise ValueError(
-                "`latent_dim` must be a positive int (or None with a functional "
-                f"generator). Received: latent_dim={latent_dim!r}"
-            )
-        if generator_latent_dim is not None and generator_latent_dim != latent_dim:
-            raise ValueError(
-                f"`latent_dim={latent_dim}` does not match the generator's input "
-                f"size {generator_latent_dim}."
-            )
-        if (
-            not isinstance(discriminator_steps, int)
-            or isinstance(discriminator_steps, bool)
-            or discriminator_steps < 1
-        ):
-            raise ValueError(
-                f"`discriminator_steps` must be an int >= 1. Received: {discriminator_steps!r}"
-            )
-        self.generator = generator
-        self.discriminator = discriminator
-        self.latent_dim = latent_dim
-        self.discriminator_steps = discriminator_steps
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.d_real_tracker = keras.metrics.Mean(name="d_real")
-        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
-        # The wrapper has no `call`; marking it built lets `fit` run under a
-        # strategy without trying to build it from data (keras issue 20164).
-        self.built = True
-
-    def compile(
-        self,
-        d_optimizer,
-        g_optimizer,
-        generator_loss="non_saturating",
-        discriminator_loss=None,
-        **kwargs,
-    ):
-        """Configures the two optimizers and the adversarial losses.
-
-        Args:
-            d_optimizer: `keras.optimizers.Optimizer` for the discriminator.
-            g_optimizer: `keras.optimizers.Optimizer` for the generator. Use
-                two distinct instances: each keeps its own slots and step count.
-            generator_loss: a name from `ganzoo.losses` (`"non_saturating"`,
-                `"minimax"`, `"least_squares"`, `"hinge"`, `"wasserstein"`) or
-                a callable `fn(fake_logits) -> scalar`.
-            discriminator_loss: a name or a callable
-                `fn(real_logits, fake_logits) -> scalar`; None takes the family
-                of `generator_loss` when that is a name.
-            **kwargs: passed to `keras.Model.compile` (e.g. `jit_compile`,
-                `steps_per_execution`).
-
-        Raises:
-            TypeError: if an optimizer is not a `keras.optimizers.Optimizer`.
-            ValueError: if both optimizers are the same object, a loss name is
-                unknown, or `discriminator_loss` is None with a callable
-                `generator_loss`.
-        """
-        for argument, optimizer in (
-            ("d_optimizer", d_optimizer),
-            ("g_optimizer", g_optimizer),
-        ):
-            if not isinstance(optimizer, keras.optimizers.Optimizer):
-                raise TypeError(
-                    f"`{argument}` must be a keras.optimizers.Optimizer. "
-                    f"Received: {type(optimizer).__name__}"
-                )
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "`d_optimizer` and `g_optimizer` must be two optimizer "
-                "instances; the same object was passed for both."
-            )
-        if discriminator_loss is None:
-            if not isinstance(generator_loss, str):
-                raise ValueError("Pass `discriminator_loss` when `generator_loss` is a callable.")
-            discriminator_loss = generator_loss
-        super().compile(**kwargs)
-        if keras.mixed_precision.global_policy().name == "mixed_float16":
-            # Keras wraps only `self.optimizer` automatically; float16 needs
-            # loss scaling on both.
-            d_optimizer = _with_loss_scaling(d_optimizer)
-            g_optimizer = _with_loss_scaling(g_optimizer)
-        self.d_optimizer = d_optimizer
-        self.g_optimizer = g_optimizer
-        self.generator_loss_fn = get_generator_loss(generator_loss)
-        self.discriminator_loss_fn = get_discriminator_loss(discriminator_loss)
-        self._loss_identifiers = {
-            "generator_loss": generator_loss,
-            "discriminator_loss": discriminator_loss,
-        }
-        # Building the slots here, not lazily in the first step, is required
-        # under MirroredStrategy (keras issue 23085).
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
-
-    @property
-    def metrics(self):
-        return [
-            self.d_loss_tracker,
-            self.g_loss_tracker,
-            self.d_real_tracker,
-            self.d_fake_tracker,
-        ]
-
     def train_step(self, data):
         real_images = data[0] if isinstance(data, (tuple, list)) else data
         self._check_real_images(real_images)
@@ -242,59 +113,6 @@ class GAN(keras.Model):
         self.g_loss_tracker.update_state(g_loss)
         return {metric.name: metric.result() for metric in self.metrics}
 
-    def _sample_latents(self, batch_size):
-        """Draws this replica's slice of a global batch of `z ~ N(0, I)`."""
-        context = tf.distribute.get_replica_context()
-        num_replicas = context.num_replicas_in_sync
-        z = keras.random.normal(
-            (batch_size * num_replicas, self.latent_dim), seed=self.seed_generator
-        )
-        if num_replicas == 1:
-            return z
-        start = tf.cast(context.replica_id_in_sync_group, batch_size.dtype) * batch_size
-        return tf.slice(z, [start, 0], [batch_size, self.latent_dim])
-
-    def _split_minibatches(self, real_images):
-        k = self.discriminator_steps
-        if k == 1:
-            return [real_images]
-        static_batch = real_images.shape[0]
-        if static_batch is not None and static_batch % k:
-            raise ValueError(
-                f"With discriminator_steps={k}, each batch is split into {k} real "
-                f"minibatches, so its size must be a multiple of {k}. Received a "
-                f"batch of {static_batch} images; batch the dataset with "
-                f"k * minibatch_size images and drop_remainder=True."
-            )
-        # Minibatch j takes images j, j + k, j + 2k, ... rather than a
-        # contiguous block: each replica's rows then split the same way as the
-        # global batch does, so a distributed step equals a single-device one.
-        interleaved = tf.reshape(
-            real_images, tf.concat([[-1, k], tf.shape(real_images)[1:]], axis=0)
-        )
-        return tf.unstack(interleaved, num=k, axis=1)
-
-    def _check_real_images(self, real_images):
-        # These checks run once, while the step is traced, and cost nothing
-        # per step.
-        dtype = tf.as_dtype(real_images.dtype)
-        if not dtype.is_floating:
-            raise TypeError(
-                f"Real images must be a float tensor with values in [-1, 1]. "
-                f"Received dtype {dtype.name}; scale uint8 images with "
-                "`images / 127.5 - 1` (ganzoo.data does this)."
-            )
-        expected = tuple(self.discriminator.inputs[0].shape[1:])
-        received = tuple(real_images.shape[1:])
-        compatible = len(expected) == len(received) and all(
-            e is None or r is None or e == r for e, r in zip(expected, received, strict=True)
-        )
-        if not compatible:
-            raise ValueError(
-                f"Real images must have shape (batch, {', '.join(map(str, expected))}) "
-                f"to match the discriminator. Received shape {tuple(real_images.shape)}."
-            )
-
     def fit(self, x=None, y=None, *args, **kwargs):
         """Trains the GAN; see `keras.Model.fit`.
 
@@ -310,10 +128,6 @@ class GAN(keras.Model):
                 match the discriminator's input.
         """
         self._check_first_batch(x)
-        if isinstance(x, tf.data.Dataset):
-            # A dataset is shuffled by its pipeline; Keras' default
-            # `shuffle=True` would only warn that it is ignored.
-            kwargs.setdefault("shuffle", False)
         return super().fit(x, y, *args, **kwargs)
 
     def _check_first_batch(self, x):
@@ -328,17 +142,7 @@ class GAN(keras.Model):
         images = batch[0] if isinstance(batch, (tuple, list)) else batch
         if images is None or isinstance(images, dict):
             return
-        images = tf.convert_to_tensor(images)
-        self._check_real_images(images)
-        low = float(tf.reduce_min(images))
-        high = float(tf.reduce_max(images))
-        # A small margin tolerates rounding in user pipelines.
-        if low < -1.0 - 1e-3 or high > 1.0 + 1e-3:
-            raise ValueError(
-                "Real images must have values in [-1, 1] (the range of the "
-                f"generator's tanh). Received values in [{low:.4g}, {high:.4g}]; "
-                "scale [0, 255] pixels with `images / 127.5 - 1`."
-            )
+        self._check_real_image_values(images)
 
     def generate(self, num_samples=None, z=None, seed=None, batch_size=256):
         """Generates images from the generator in inference mode.
@@ -391,46 +195,3 @@ class GAN(keras.Model):
             in `[-1, 1]`.
         """
         return self.generate(z=interpolate_latents(z_start, z_end, num_steps, spherical=spherical))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-                "latent_dim": self.latent_dim,
-                "discriminator_steps": self.discriminator_steps,
-                "seed": self.seed,
-            }
-        )
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("generator", "discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return {}
-        return {
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            **{
-                key: keras.saving.serialize_keras_object(value)
-                for key, value in self._loss_identifiers.items()
-            },
-        }
-
-    def compile_from_config(self, config):
-        self.compile(
-            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
-        )
-
-
-def _with_loss_scaling(optimizer):
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return optimizer
-    return keras.optimizers.LossScaleOptimizer(optimizer)

@@ -2,8 +2,8 @@
 
 import keras
 
+from ganzoo.networks.dcgan_blocks import dcgan_discriminator_layers
 from ganzoo.networks.dcgan_geometry import check_positive_ints
-from ganzoo.networks.dcgan_geometry import dcgan_geometry
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -62,43 +62,23 @@ class DCGANDiscriminator(keras.Model):
     ):
         check_positive_ints(base_filters=base_filters, kernel_size=kernel_size)
         image_shape = tuple(image_shape)
-        _, num_downsamplings = dcgan_geometry(image_shape)
-        initializer = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
 
         # === Layers ===
-        convolutions = [
-            keras.layers.Conv2D(
-                base_filters * 2**index,
-                kernel_size,
-                strides=2,
-                padding="same",
-                # Batch normalization supplies the offset on all but the first.
-                use_bias=index == 0,
-                kernel_initializer=initializer,
-                name=f"downsample_{index}",
-            )
-            for index in range(num_downsamplings)
-        ]
-        batch_norms = [
-            keras.layers.BatchNormalization(
-                synchronized=synchronized_batch_norm,
-                gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02),
-                name=f"downsample_{index}_bn",
-            )
-            for index in range(1, num_downsamplings)
-        ]
+        stack = dcgan_discriminator_layers(
+            image_shape, base_filters, kernel_size, leaky_relu_slope, synchronized_batch_norm
+        )
         output_dense = keras.layers.Dense(
-            1, kernel_initializer=initializer, dtype="float32", name="logits"
+            1,
+            kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=0.02),
+            dtype="float32",
+            name="logits",
         )
 
         # === Functional model ===
         images = keras.Input(shape=image_shape, name="images")
-        x = convolutions[0](images)
-        x = keras.layers.LeakyReLU(negative_slope=leaky_relu_slope)(x)
-        for convolution, batch_norm in zip(convolutions[1:], batch_norms, strict=True):
-            x = batch_norm(convolution(x))
-            x = keras.layers.LeakyReLU(negative_slope=leaky_relu_slope)(x)
-        x = keras.layers.Flatten()(x)
+        x = images
+        for layer in stack:
+            x = layer(x)
         logits = output_dense(x)
         super().__init__(inputs=images, outputs=logits, **kwargs)
 

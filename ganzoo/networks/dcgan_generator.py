@@ -2,8 +2,8 @@
 
 import keras
 
+from ganzoo.networks.dcgan_blocks import dcgan_generator_layers
 from ganzoo.networks.dcgan_geometry import check_positive_ints
-from ganzoo.networks.dcgan_geometry import dcgan_geometry
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
@@ -68,63 +68,17 @@ class DCGANGenerator(keras.Model):
             latent_dim=latent_dim, base_filters=base_filters, kernel_size=kernel_size
         )
         image_shape = tuple(image_shape)
-        initial_size, num_upsamplings = dcgan_geometry(image_shape)
-        channels = image_shape[-1]
-        initializer = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
 
         # === Layers ===
-        initial_filters = base_filters * 2 ** (num_upsamplings - 1)
-        projection = keras.layers.Dense(
-            initial_size * initial_size * initial_filters,
-            use_bias=False,
-            kernel_initializer=initializer,
-            name="projection",
+        stack = dcgan_generator_layers(
+            image_shape, base_filters, kernel_size, synchronized_batch_norm
         )
-        reshape = keras.layers.Reshape(
-            (initial_size, initial_size, initial_filters),
-            name="reshape",
-        )
-        blocks = []
-        for index in range(num_upsamplings - 1):
-            filters = base_filters * 2 ** (num_upsamplings - 2 - index)
-            blocks.append(
-                keras.layers.Conv2DTranspose(
-                    filters,
-                    kernel_size,
-                    strides=2,
-                    padding="same",
-                    use_bias=False,
-                    kernel_initializer=initializer,
-                    name=f"upsample_{index}",
-                )
-            )
-        output_conv = keras.layers.Conv2DTranspose(
-            channels,
-            kernel_size,
-            strides=2,
-            padding="same",
-            kernel_initializer=initializer,
-            name=f"upsample_{num_upsamplings - 1}",
-        )
-
-        def batch_norm(name):
-            return keras.layers.BatchNormalization(
-                synchronized=synchronized_batch_norm,
-                gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02),
-                name=name,
-            )
 
         # === Functional model ===
         z = keras.Input(shape=(latent_dim,), name="z")
-        x = reshape(projection(z))
-        x = keras.layers.ReLU()(batch_norm("projection_bn")(x))
-        for index, block in enumerate(blocks):
-            x = block(x)
-            x = batch_norm(f"upsample_{index}_bn")(x)
-            x = keras.layers.ReLU()(x)
-        x = output_conv(x)
-        # The output stays float32 under mixed precision: images leave here.
-        images = keras.layers.Activation("tanh", dtype="float32", name="images")(x)
+        images = z
+        for layer in stack:
+            images = layer(images)
         super().__init__(inputs=z, outputs=images, **kwargs)
 
         # === Config ===

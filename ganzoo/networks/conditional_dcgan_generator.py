@@ -1,0 +1,131 @@
+"""The conditional DCGAN generator (Mirza & Osindero 2014, Radford et al. 2016)."""
+
+import keras
+
+from ganzoo.networks.dcgan_blocks import dcgan_generator_layers
+from ganzoo.networks.dcgan_geometry import check_positive_ints
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class ConditionalDCGANGenerator(keras.Model):
+    """Conditional DCGAN generator: latent `z` and a class label to an image.
+
+    The label is embedded into `embedding_dim` numbers (a learned table, which
+    is a dense layer on the one-hot `y`) and concatenated to `z`: "y and z are
+    combined in a joint hidden representation" (Mirza & Osindero 2014, Sec.
+    3.2 and 4.1). The joint vector then goes through the DCGAN generator of
+    `ganzoo.networks.DCGANGenerator`: a dense projection to an
+    `initial_size x initial_size` map, strided transposed convolutions with
+    batch normalization and ReLU, and `tanh` at the output (Radford et al.
+    2016, Sec. 3). Convolution and dense weights start from `N(0, 0.02)`; the
+    embedding starts from `N(0, 1)`, the scale of `z`, so that the label is
+    not drowned out by the latent at initialisation.
+
+    Args:
+        latent_dim: int, size of `z`. The paper uses 100.
+        num_classes: int, number of classes; labels are in
+            `[0, num_classes)`.
+        image_shape: `(height, width, channels)` of the output, square, with a
+            size such as 28, 32 or 64.
+        base_filters: int, filters of the last hidden layer; each earlier
+            layer has twice as many.
+        kernel_size: int, transposed convolution kernel size (DCGAN: 5).
+        embedding_dim: int, size of the label embedding.
+        synchronized_batch_norm: bool. If True, batch statistics are computed
+            over the global batch under `tf.distribute`, so that a step on N
+            replicas equals a step on one device.
+        **kwargs: passed to `keras.Model` (e.g. `name`). The output stays
+            float32 under a mixed-precision policy.
+
+    Inputs:
+        `z`: float32 tensor of shape `(batch, latent_dim)`, usually `N(0, I)`.
+        `label`: int32 tensor of shape `(batch,)`, values in
+        `[0, num_classes)`. Call with `[z, label]`.
+
+    Outputs:
+        float32 tensor of shape `(batch, height, width, channels)`, values in
+        `[-1, 1]`.
+
+    Raises:
+        ValueError: if `image_shape` is not a square DCGAN size, or a size
+            argument is not a positive int.
+
+    Reference:
+        Mirza & Osindero, "Conditional Generative Adversarial Nets",
+        arXiv:1411.1784, 2014, Eq. 2 and Sec. 4.1. Radford, Metz & Chintala,
+        "Unsupervised Representation Learning with Deep Convolutional
+        Generative Adversarial Networks", ICLR 2016.
+
+    Example:
+
+    >>> generator = ConditionalDCGANGenerator(latent_dim=100, num_classes=10)
+    >>> z = keras.random.normal((2, 100))
+    >>> generator([z, keras.ops.array([3, 7], "int32")]).shape
+    TensorShape([2, 28, 28, 1])
+    """
+
+    def __init__(
+        self,
+        latent_dim=100,
+        num_classes=10,
+        image_shape=(28, 28, 1),
+        base_filters=64,
+        kernel_size=5,
+        embedding_dim=50,
+        synchronized_batch_norm=True,
+        **kwargs,
+    ):
+        check_positive_ints(
+            latent_dim=latent_dim,
+            num_classes=num_classes,
+            base_filters=base_filters,
+            kernel_size=kernel_size,
+            embedding_dim=embedding_dim,
+        )
+        image_shape = tuple(image_shape)
+
+        # === Layers ===
+        label_embedding = keras.layers.Embedding(
+            num_classes,
+            embedding_dim,
+            embeddings_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),
+            name="label_embedding",
+        )
+        joint = keras.layers.Concatenate(name="joint")
+        stack = dcgan_generator_layers(
+            image_shape, base_filters, kernel_size, synchronized_batch_norm
+        )
+
+        # === Functional model ===
+        z = keras.Input(shape=(latent_dim,), name="z")
+        label = keras.Input(shape=(), dtype="int32", name="label")
+        images = joint([z, label_embedding(label)])
+        for layer in stack:
+            images = layer(images)
+        super().__init__(inputs=[z, label], outputs=images, **kwargs)
+
+        # === Config ===
+        self.latent_dim = latent_dim
+        self.num_classes = num_classes
+        self.image_shape = image_shape
+        self.base_filters = base_filters
+        self.kernel_size = kernel_size
+        self.embedding_dim = embedding_dim
+        self.synchronized_batch_norm = synchronized_batch_norm
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "latent_dim": self.latent_dim,
+            "num_classes": self.num_classes,
+            "image_shape": self.image_shape,
+            "base_filters": self.base_filters,
+            "kernel_size": self.kernel_size,
+            "embedding_dim": self.embedding_dim,
+            "synchronized_batch_norm": self.synchronized_batch_norm,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
