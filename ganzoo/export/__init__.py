@@ -15,6 +15,9 @@ imports nothing at start-up and resolves its public names on first access
 - `export_classifier(classifier, directory, ...)`: the same for an image
   classifier, with `probabilities` and `features` outputs.
 - `OnnxClassifier`: onnxruntime-only probabilities and features of images.
+- `export_conditional_generator(generator, directory, *, class_names, ...)`:
+  the same for a generator of `z` and an int32 `label`.
+- `OnnxConditionalGenerator`: onnxruntime-only images of given labels.
 
 Example:
 
@@ -32,6 +35,8 @@ _LAZY_ATTRIBUTES = {
     "OnnxGenerator": "ganzoo.export.runtime",
     "export_classifier": "ganzoo.export.classifier_export",
     "OnnxClassifier": "ganzoo.export.feature_runtime",
+    "export_conditional_generator": "ganzoo.export.conditional_generator_export",
+    "OnnxConditionalGenerator": "ganzoo.export.conditional_runtime",
 }
 
 __all__ = sorted(_LAZY_ATTRIBUTES)

@@ -1,9 +1,12 @@
 """The steps every exporter shares: argument checks, staging, artifacts, publishing.
 
-`export_generator` and `export_classifier` differ in what they feed the
-network and what they write into the manifest; everything else lives here:
+`export_generator`, `export_conditional_generator` and `export_classifier`
+differ in what they feed the network and what they write into the manifest;
+everything else lives here:
 
-- `check_*`: validate the common arguments before any slow conversion.
+- `check_*`: validate the common arguments before any slow conversion, and
+  (`check_generated_images`) a generator's output.
+- `symbolic_inputs`, `single_float32_input`: validate the network's inputs.
 - `export_directory`: resolve the target and refuse to clobber it silently.
 - `staged_export`: build in a hidden temporary directory beside the target
   and rename it into place only if the block succeeds.
@@ -196,6 +199,39 @@ def staged_export(directory):
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def symbolic_inputs(model, *, role, first_input_name):
+    """Return the symbolic inputs of a functional network.
+
+    Args:
+        model: the network to export.
+        role: `"generator"`, `"classifier"`, ... for the messages.
+        first_input_name: the name of its (first) expected input, for the hint
+            in the message.
+
+    Returns:
+        non-empty list of `keras.KerasTensor`, the network's inputs in order.
+
+    Raises:
+        TypeError: if `model` is not a `keras.Model`.
+        ValueError: if it has no symbolic inputs (e.g. an unbuilt subclass).
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(
+            f"`{role}` must be a `keras.Model` network (not a training "
+            f"wrapper). Received: {model!r} of type {type(model)}."
+        )
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        inputs = None
+    if not inputs:
+        raise ValueError(
+            f"The {role} '{model.name}' has no symbolic inputs. Build it as a functional "
+            f'model starting from `keras.Input(..., name="{first_input_name}")`.'
+        )
+    return list(inputs)
+
+
 def single_float32_input(model, *, role, input_name, shape_text):
     """Validate a network with one float32 input and return its shape without batch.
 
@@ -215,20 +251,7 @@ def single_float32_input(model, *, role, input_name, shape_text):
             `input_name`, a dtype other than float32, another rank, a fixed
             batch dimension or an unknown non-batch dimension.
     """
-    if not isinstance(model, keras.Model):
-        raise TypeError(
-            f"`{role}` must be a `keras.Model` network (not a training "
-            f"wrapper). Received: {model!r} of type {type(model)}."
-        )
-    try:
-        inputs = model.inputs
-    except (AttributeError, ValueError):
-        inputs = None
-    if not inputs:
-        raise ValueError(
-            f"The {role} '{model.name}' has no symbolic inputs. Build it as a functional "
-            f'model starting from `keras.Input(..., name="{input_name}")`.'
-        )
+    inputs = symbolic_inputs(model, role=role, first_input_name=input_name)
     if len(inputs) != 1 or inputs[0].name != input_name:
         raise ValueError(
             f"A {role} must have exactly one input, named '{input_name}'. "
@@ -247,6 +270,37 @@ def single_float32_input(model, *, role, input_name, shape_text):
             f"sizes after the batch dimension. Received shape: {shape}."
         )
     return tuple(int(size) for size in shape[1:])
+
+
+def check_generated_images(images, batch_size):
+    """Check a generator's NumPy output for one parity batch.
+
+    Args:
+        images: NumPy array returned by the in-memory generator.
+        batch_size: int, the number of latents it was given.
+
+    Raises:
+        ValueError: if `images` is not float32 of shape `(batch_size, height,
+            width, channels)` with every value in `[-1, 1]` (NaN fails).
+    """
+    if images.ndim != 4 or images.shape[0] != batch_size:
+        raise ValueError(
+            "The generator must return images of shape (batch, height, width, "
+            f"channels). For a batch of {batch_size} it returned shape "
+            f"{images.shape}."
+        )
+    if images.dtype != np.float32:
+        raise ValueError(
+            f"The generator must return float32 images. Received dtype: "
+            f"{images.dtype}. Under mixed precision give its last layer "
+            'dtype="float32".'
+        )
+    if not np.all((images >= -1.0) & (images <= 1.0)):
+        raise ValueError(
+            "The generator must return images in [-1, 1] (end it with tanh). "
+            f"Received values in [{np.nanmin(images)}, {np.nanmax(images)}]"
+            f"{' with NaN' if np.isnan(images).any() else ''}."
+        )
 
 
 def write_artifacts(model, staging, input_signature, output_names, opset):

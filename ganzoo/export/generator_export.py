@@ -1,13 +1,13 @@
 """Export a generator network: SavedModel, ONNX, manifest and parity check."""
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from ganzoo.export.export_steps import ONNX_FILE_NAME
 from ganzoo.export.export_steps import SAVED_MODEL_DIR_NAME
 from ganzoo.export.export_steps import check_dataset
 from ganzoo.export.export_steps import check_extra_files
+from ganzoo.export.export_steps import check_generated_images
 from ganzoo.export.export_steps import check_parity
 from ganzoo.export.export_steps import check_parity_batch_sizes
 from ganzoo.export.export_steps import check_seed
@@ -122,7 +122,7 @@ def export_generator(
     for batch_size in batch_sizes:
         latents = sample_latents(batch_size, latent_dim, seed=seed)
         images = keras.ops.convert_to_numpy(generator(latents, training=False))
-        _check_images(images, batch_size)
+        check_generated_images(images, batch_size)
         feeds.append({LATENT_INPUT_NAME: latents})
         references.append({IMAGES_OUTPUT_NAME: images})
     image_shape = list(references[0][IMAGES_OUTPUT_NAME].shape[1:])
@@ -187,24 +187,3 @@ def _latent_dim(generator):
         generator, role="generator", input_name=LATENT_INPUT_NAME, shape_text="(None, latent_dim)"
     )
     return latent_dim
-
-
-def _check_images(images, batch_size):
-    if images.ndim != 4 or images.shape[0] != batch_size:
-        raise ValueError(
-            "The generator must return images of shape (batch, height, width, "
-            f"channels). For a batch of {batch_size} it returned shape "
-            f"{images.shape}."
-        )
-    if images.dtype != np.float32:
-        raise ValueError(
-            f"The generator must return float32 images. Received dtype: "
-            f"{images.dtype}. Under mixed precision give its last layer "
-            'dtype="float32".'
-        )
-    if not np.all((images >= -1.0) & (images <= 1.0)):
-        raise ValueError(
-            "The generator must return images in [-1, 1] (end it with tanh). "
-            f"Received values in [{np.nanmin(images)}, {np.nanmax(images)}]"
-            f"{' with NaN' if np.isnan(images).any() else ''}."
-        )

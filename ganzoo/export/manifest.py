@@ -8,13 +8,17 @@ dimensions):
 
 - `format_version`: int, currently 1.
 - `name`: str, the export's name (its directory name).
-- `task`: str, `"unconditional_image_generation"` or `"image_classification"`.
+- `task`: str, `"unconditional_image_generation"`,
+  `"conditional_image_generation"` or `"image_classification"`.
 - `inputs` / `outputs`: lists of `{"name", "shape", "dtype", ...}`; a latent
   input adds `"distribution": "standard_normal"`, an image tensor adds
   `"value_range": [-1, 1]` and `"layout": "NHWC"`.
 - `image_shape`: `[height, width, channels]` of the generated or classified
   images.
 - generators only: `latent_dim`, int.
+- conditional generators also: `num_classes`, int; `class_names`, list of
+  `num_classes` distinct str indexed by label. Their `label` input adds
+  `"range": [0, num_classes - 1]`.
 - classifiers only: `class_names`, list of str indexed by label;
   `feature_dim`, int, the size of the `features` output; `test_accuracy`,
   float in `[0, 1]` or null.
@@ -40,6 +44,7 @@ from ganzoo.files import atomic_output
 FORMAT_VERSION = 1
 MANIFEST_FILE_NAME = "manifest.json"
 UNCONDITIONAL_TASK = "unconditional_image_generation"
+CONDITIONAL_TASK = "conditional_image_generation"
 CLASSIFICATION_TASK = "image_classification"
 
 # Module name -> distributions that may provide it, first match wins.
@@ -66,7 +71,10 @@ _REQUIRED_KEYS = (
     "created",
 )
 # Keys a task adds; every task not listed is a generator's and adds `latent_dim`.
-_TASK_KEYS = {CLASSIFICATION_TASK: ("class_names", "feature_dim", "test_accuracy")}
+_TASK_KEYS = {
+    CLASSIFICATION_TASK: ("class_names", "feature_dim", "test_accuracy"),
+    CONDITIONAL_TASK: ("latent_dim", "num_classes", "class_names"),
+}
 _GENERATOR_KEYS = ("latent_dim",)
 
 
@@ -99,6 +107,7 @@ def build_manifest(
     task=UNCONDITIONAL_TASK,
     latent_dim=None,
     class_names=None,
+    num_classes=None,
     feature_dim=None,
     test_accuracy=None,
     dataset=None,
@@ -119,7 +128,10 @@ def build_manifest(
         latent_dim: int > 0, size of the latent vector `z`; required for
             generator tasks, not stored for `"image_classification"`.
         class_names: for `"image_classification"`: sequence of at least two
-            distinct class names, indexed by label.
+            distinct class names, indexed by label; for
+            `"conditional_image_generation"`: `num_classes` distinct names.
+        num_classes: for `"conditional_image_generation"`: int > 0, the
+            number of labels the generator takes.
         feature_dim: for `"image_classification"`: int > 0, the size of
             the `features` output.
         test_accuracy: for `"image_classification"`: float in `[0, 1]`, the
@@ -141,6 +153,12 @@ def build_manifest(
             "class_names": None if class_names is None else list(class_names),
             "feature_dim": feature_dim,
             "test_accuracy": test_accuracy,
+        }
+    elif task == CONDITIONAL_TASK:
+        task_fields = {
+            "latent_dim": latent_dim,
+            "num_classes": num_classes,
+            "class_names": None if class_names is None else list(class_names),
         }
     else:
         task_fields = {"latent_dim": latent_dim}
@@ -244,7 +262,11 @@ def validate_manifest(manifest):
     task_keys = _TASK_KEYS.get(manifest.get("task"), _GENERATOR_KEYS)
     missing = [key for key in (*_REQUIRED_KEYS, *task_keys) if key not in manifest]
     if missing:
-        raise ValueError(f"missing required keys {missing}.")
+        # Name the task when it is what asks for the key, e.g. a manifest whose
+        # task was changed to "conditional_image_generation" without `num_classes`.
+        task_missing = [key for key in missing if key in task_keys]
+        for_task = f" (the task {manifest['task']!r} needs {task_missing})" if task_missing else ""
+        raise ValueError(f"missing required keys {missing}{for_task}.")
     problems = []
     version = manifest["format_version"]
     if not _is_int(version):
@@ -262,6 +284,8 @@ def validate_manifest(manifest):
     if manifest["task"] == CLASSIFICATION_TASK:
         problems.extend(_classification_problems(manifest))
     else:
+        if manifest["task"] == CONDITIONAL_TASK:
+            problems.extend(_conditional_problems(manifest))
         latent_dim = manifest["latent_dim"]
         if not _is_int(latent_dim) or latent_dim < 1:
             problems.append(f"`latent_dim` must be a positive int, got {latent_dim!r}")
@@ -311,6 +335,24 @@ def _classification_problems(manifest):
     if accuracy is not None and not (_is_number(accuracy) and 0.0 <= accuracy <= 1.0):
         problems.append(f"`test_accuracy` must be a number in [0, 1] or null, got {accuracy!r}")
     return problems
+
+
+def _conditional_problems(manifest):
+    num_classes = manifest["num_classes"]
+    if not _is_int(num_classes) or num_classes < 1:
+        return [f"`num_classes` must be a positive int, got {num_classes!r}"]
+    class_names = manifest["class_names"]
+    if (
+        not isinstance(class_names, list)
+        or len(class_names) != num_classes
+        or not all(isinstance(name, str) and name for name in class_names)
+        or len(set(class_names)) != len(class_names)
+    ):
+        return [
+            f"`class_names` must be a list of {num_classes} (`num_classes`) distinct "
+            f"non-empty strings, got {class_names!r}"
+        ]
+    return []
 
 
 def _tensor_list_problems(key, entries):

@@ -1,0 +1,169 @@
+"""Run an exported class-conditional generator with onnxruntime and NumPy only.
+
+Importing this module does not import TensorFlow or Keras, so a consumer
+needs only `numpy` and `onnxruntime` (plus ganzoo itself).
+"""
+
+import numpy as np
+
+from ganzoo.export.manifest import CONDITIONAL_TASK
+from ganzoo.export.onnx_export import OnnxExport
+from ganzoo.images import to_uint8
+from ganzoo.latents import sample_latents
+
+LATENT_INPUT_NAME = "z"
+LABEL_INPUT_NAME = "label"
+IMAGES_OUTPUT_NAME = "images"
+
+
+class OnnxConditionalGenerator(OnnxExport):
+    """An exported class-conditional generator, loaded for inference.
+
+    Reads `manifest.json` and the ONNX file it names from an export directory
+    written by
+    `ganzoo.export.conditional_generator_export.export_conditional_generator`.
+    Labels are checked against `[0, num_classes)` here, because the exported
+    embedding lookup does not check them itself.
+
+    Args:
+        directory: `str` or `pathlib.Path` of the export directory.
+        providers: optional list of onnxruntime execution providers; defaults
+            to `["CPUExecutionProvider"]`.
+
+    Raises:
+        FileNotFoundError: if the directory, its manifest or its ONNX file is
+            missing (the message names the path).
+        ValueError: if the manifest is malformed, is not for a conditional
+            generator, or does not match the ONNX graph's inputs and outputs.
+
+    Example:
+
+    >>> generator = OnnxConditionalGenerator("exported/cdcgan_mnist")  # doctest: +SKIP
+    >>> images = generator.sample([0, 1, 2, 3], seed=0)  # doctest: +SKIP
+    >>> images.shape, images.dtype  # doctest: +SKIP
+    ((4, 28, 28, 1), dtype('float32'))
+    >>> pixels = OnnxConditionalGenerator.to_uint8(images)  # doctest: +SKIP
+    """
+
+    def __init__(self, directory, providers=None):
+        super().__init__(directory, CONDITIONAL_TASK, providers=providers)
+        input_names = sorted(entry["name"] for entry in self._manifest["inputs"])
+        output_names = [entry["name"] for entry in self._manifest["outputs"]]
+        if input_names != sorted((LABEL_INPUT_NAME, LATENT_INPUT_NAME)) or output_names != [
+            IMAGES_OUTPUT_NAME
+        ]:
+            raise ValueError(
+                f"'{self._directory}' manifest lists inputs {input_names} and outputs "
+                f"{output_names}; expected inputs ['{LABEL_INPUT_NAME}', "
+                f"'{LATENT_INPUT_NAME}'] and the output ['{IMAGES_OUTPUT_NAME}']."
+            )
+
+    @property
+    def latent_dim(self):
+        """int, the size of the latent vector `z`."""
+        return self._manifest["latent_dim"]
+
+    @property
+    def num_classes(self):
+        """int, the number of labels; valid labels are `0 ... num_classes - 1`."""
+        return self._manifest["num_classes"]
+
+    @property
+    def class_names(self):
+        """tuple of str, the class names indexed by label."""
+        return tuple(self._manifest["class_names"])
+
+    def generate(self, z, labels):
+        """Generate one image per latent vector and label.
+
+        Args:
+            z: float32 NumPy array of shape `(num_samples, latent_dim)`,
+                usually drawn from a standard normal distribution. It is not
+                cast: pass float32.
+            labels: integer array-like of shape `(num_samples,)` (any integer
+                dtype; converted to int32), each in `[0, num_classes)`.
+
+        Returns:
+            float32 NumPy array of shape `(num_samples, height, width,
+            channels)`, values in `[-1, 1]`.
+
+        Raises:
+            TypeError: if `z` is not a float32 NumPy array, or `labels` is
+                not of an integer dtype (floats and bools are refused rather
+                than rounded).
+            ValueError: if `z` is not of shape `(num_samples, latent_dim)`,
+                `labels` is not of shape `(num_samples,)`, or a label is
+                outside `[0, num_classes)` (the message names those labels).
+        """
+        if not isinstance(z, np.ndarray):
+            raise TypeError(f"`z` must be a NumPy array of dtype float32. Received: {type(z)}.")
+        if z.dtype != np.float32:
+            raise TypeError(
+                f"`z` must have dtype float32. Received dtype: {z.dtype}. "
+                "Convert it with `z.astype(np.float32)`."
+            )
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"`z` must have shape (num_samples, {self.latent_dim}). Received shape: {z.shape}."
+            )
+        labels = self._check_labels(labels, z.shape[0])
+        if z.shape[0] == 0:
+            return np.zeros((0, *self.image_shape), dtype=np.float32)
+        (images,) = self._session.run(
+            [IMAGES_OUTPUT_NAME], {LATENT_INPUT_NAME: z, LABEL_INPUT_NAME: labels}
+        )
+        return images
+
+    def sample(self, labels, seed=None):
+        """Draw `z ~ N(0, I)` and generate one image per label.
+
+        Args:
+            labels: integer array-like of shape `(num_samples,)`, each in
+                `[0, num_classes)`, with `num_samples >= 1`.
+            seed: optional int seed of `np.random.default_rng` (through
+                `ganzoo.latents.sample_latents`); the same seed gives the same
+                latents as in TensorFlow-side code, hence the same images.
+
+        Returns:
+            float32 NumPy array of shape `(num_samples, height, width,
+            channels)`, values in `[-1, 1]`.
+
+        Raises:
+            TypeError: if `labels` is not of an integer dtype.
+            ValueError: if `labels` is empty, not one-dimensional, or holds a
+                label outside `[0, num_classes)`.
+        """
+        labels = np.asarray(labels)
+        if labels.ndim != 1 or labels.shape[0] < 1:
+            raise ValueError(
+                f"`labels` must be a non-empty array of shape (num_samples,). "
+                f"Received shape: {labels.shape}."
+            )
+        labels = self._check_labels(labels, labels.shape[0])
+        return self.generate(sample_latents(labels.shape[0], self.latent_dim, seed=seed), labels)
+
+    # `[-1, 1]` floats to uint8 pixels; see `ganzoo.images.to_uint8`.
+    to_uint8 = staticmethod(to_uint8)
+
+    def _check_labels(self, labels, num_samples):
+        """Return `labels` as int32 after checking dtype, shape and range."""
+        labels = np.asarray(labels)
+        if not np.issubdtype(labels.dtype, np.integer):
+            raise TypeError(
+                f"`labels` must be integer class indices. Received dtype: {labels.dtype}. "
+                "Float labels are not rounded; convert them explicitly."
+            )
+        if labels.shape != (num_samples,):
+            raise ValueError(
+                f"`labels` must have shape ({num_samples},), one label per row of `z`. "
+                f"Received shape: {labels.shape}."
+            )
+        outside = (labels < 0) | (labels >= self.num_classes)
+        if outside.any():
+            bad = sorted({int(label) for label in labels[outside]})
+            raise ValueError(
+                f"Every label must be in [0, {self.num_classes}) (num_classes="
+                f"{self.num_classes}). Received out-of-range labels {bad} at positions "
+                f"{np.flatnonzero(outside).tolist()}."
+            )
+        return labels.astype(np.int32)
