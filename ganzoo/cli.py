@@ -27,18 +27,28 @@ from ganzoo.export.manifest import write_manifest
 
 
 def _generate(generator, num_samples, seed, batch_size=1000):
+    """Samples `num_samples` images; a conditional generator cycles through the classes.
+
+    Returns:
+        `(images, labels)`; `labels` is None for an unconditional generator.
+    """
     from ganzoo.latents import sample_latents
 
     z = sample_latents(num_samples, generator.latent_dim, seed=seed)
-    return np.concatenate(
-        [
-            generator.generate(z[start : start + batch_size])
-            for start in range(0, len(z), batch_size)
-        ]
-    )
+    labels = None
+    if hasattr(generator, "num_classes"):
+        labels = np.arange(num_samples) % generator.num_classes
+    chunks = []
+    for start in range(0, num_samples, batch_size):
+        batch = slice(start, start + batch_size)
+        if labels is None:
+            chunks.append(generator.generate(z[batch]))
+        else:
+            chunks.append(generator.generate(z[batch], labels[batch]))
+    return np.concatenate(chunks), labels
 
 
-def sample_metrics(real_features, fake_features, fake_probabilities, seed=0):
+def sample_metrics(real_features, fake_features, fake_probabilities, seed=0, labels=None):
     """The evaluation table for one set of samples against real features.
 
     Args:
@@ -47,12 +57,15 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0):
         fake_probabilities: float array `(n_fake, num_classes)`, the domain
             classifier's class probabilities for the generated images.
         seed: int, seeds the KID subsets.
+        labels: optional int array `(n_fake,)`: the classes the images were
+            asked to show (conditional generators) or have (real images).
 
     Returns:
         dict of floats: `fid`, `kid`, `kid_std`, `precision`, `recall`,
         `inception_score`, `inception_score_std`, `class_entropy` (bits, of
         the histogram of predicted classes; log2(10) = 3.32 for a balanced
-        10-class set).
+        10-class set); with `labels`, also `label_accuracy`, the share of
+        images the classifier assigns to their class.
     """
     from ganzoo.metrics import frechet_distance
     from ganzoo.metrics import inception_score
@@ -64,7 +77,7 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0):
     score = inception_score(fake_probabilities)
     counts = np.bincount(fake_probabilities.argmax(axis=1), minlength=fake_probabilities.shape[1])
     shares = counts[counts > 0] / counts.sum()
-    return {
+    metrics = {
         "fid": float(frechet_distance(real_features, fake_features)),
         "kid": float(kid.mean),
         "kid_std": float(kid.std),
@@ -74,13 +87,22 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0):
         "inception_score_std": float(score.std),
         "class_entropy_bits": float(-(shares * np.log2(shares)).sum()),
     }
+    if labels is not None:
+        metrics["label_accuracy"] = float(np.mean(fake_probabilities.argmax(axis=1) == labels))
+    return metrics
 
 
 def evaluate(export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=True):
     """Evaluates an exported generator; returns the manifest's `metrics` entry.
 
+    A conditional generator is asked for the classes in turn (0, 1, ...,
+    num_classes - 1, 0, ...), and the result adds `label_accuracy`: the share
+    of samples the domain classifier assigns to the requested class (for the
+    real training images: the classifier's own accuracy on them).
+
     Args:
-        export_dir: directory written by `ganzoo.export.export_generator`.
+        export_dir: directory written by `ganzoo.export.export_generator` or
+            `export_conditional_generator`.
         classifier_dir: a classifier export; defaults to
             `<export_dir>/../classifiers/<dataset>`.
         num_samples: int, generated images (and at most that many real test
@@ -99,12 +121,18 @@ def evaluate(export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=
         ValueError: if the manifest names no dataset and no classifier is given.
     """
     from ganzoo.data import load_image_arrays
+    from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
     from ganzoo.export.feature_runtime import OnnxClassifier
+    from ganzoo.export.manifest import CONDITIONAL_TASK
     from ganzoo.export.runtime import OnnxGenerator
 
     start = time.perf_counter()
     export_dir = pathlib.Path(export_dir)
-    generator = OnnxGenerator(export_dir)
+    task = read_manifest(export_dir / MANIFEST_FILE_NAME)["task"]
+    if task == CONDITIONAL_TASK:
+        generator = OnnxConditionalGenerator(export_dir)
+    else:
+        generator = OnnxGenerator(export_dir)
     dataset = generator.manifest["dataset"]
     if classifier_dir is None:
         if dataset is None:
@@ -114,18 +142,21 @@ def evaluate(export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=
     classifier = OnnxClassifier(classifier_dir)
 
     test_images, _ = load_image_arrays(dataset, split="test")
-    train_images, _ = load_image_arrays(dataset, split="train")
+    train_images, train_labels = load_image_arrays(dataset, split="train")
     rng = np.random.default_rng(seed)
     num_real = min(num_samples, len(test_images))
     test_images = test_images[rng.choice(len(test_images), num_real, replace=False)]
-    train_images = train_images[rng.choice(len(train_images), num_samples, replace=False)]
+    train_choice = rng.choice(len(train_images), num_samples, replace=False)
+    train_images, train_labels = train_images[train_choice], train_labels[train_choice]
 
     def unit(pixels):
         return pixels.astype(np.float32) / 127.5 - 1.0
 
     _, real_features = classifier.predict(unit(test_images))
     train_probabilities, train_features = classifier.predict(unit(train_images))
-    fake_probabilities, fake_features = classifier.predict(_generate(generator, num_samples, seed))
+    fake_images, requested_labels = _generate(generator, num_samples, seed)
+    fake_probabilities, fake_features = classifier.predict(fake_images)
+    conditional = requested_labels is not None
     result = {
         "extractor": f"domain classifier {classifier_dir.as_posix()} (penultimate features)",
         "classifier_test_accuracy": classifier.manifest.get("test_accuracy"),
@@ -133,9 +164,15 @@ def evaluate(export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=
         "num_real": num_real,
         "real_split": "test",
         "seed": seed,
-        "generated": sample_metrics(real_features, fake_features, fake_probabilities, seed),
+        "generated": sample_metrics(
+            real_features, fake_features, fake_probabilities, seed, requested_labels
+        ),
         "real_train_vs_test": sample_metrics(
-            real_features, train_features, train_probabilities, seed
+            real_features,
+            train_features,
+            train_probabilities,
+            seed,
+            train_labels if conditional else None,
         ),
         "evaluated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
     }

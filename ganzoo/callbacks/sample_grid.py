@@ -3,6 +3,7 @@
 import os
 
 import keras
+import numpy as np
 
 from ganzoo.images import image_grid
 from ganzoo.images import save_png
@@ -14,7 +15,10 @@ class SampleGrid(keras.callbacks.Callback):
 
     Fixed latents make successive grids comparable: the same cell shows how one
     sample evolves. Works with any model that has `generate(z=...)` and a
-    `latent_dim` (e.g. `ganzoo.models.GAN`).
+    `latent_dim` (e.g. `ganzoo.models.GAN`). For a conditional model (one with
+    `num_classes`, e.g. `ganzoo.models.ConditionalGAN`) each row is one class,
+    `num_samples // num_classes` images wide: the figure of Mirza & Osindero
+    2014 ("each row conditioned on one label").
 
     Args:
         directory: where PNGs go, as `epoch_001.png`, ...; created if missing.
@@ -40,7 +44,14 @@ class SampleGrid(keras.callbacks.Callback):
         self._last_epoch = None
 
     def on_train_begin(self, logs=None):
-        self._z = sample_latents(self.num_samples, self.model.latent_dim, seed=self.seed)
+        num_classes = getattr(self.model, "num_classes", None)
+        if num_classes:
+            self._columns = max(1, self.num_samples // num_classes)
+            self._labels = np.repeat(np.arange(num_classes), self._columns)
+        else:
+            self._columns, self._labels = None, None
+        num_images = self.num_samples if self._labels is None else len(self._labels)
+        self._z = sample_latents(num_images, self.model.latent_dim, seed=self.seed)
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs == 0:
@@ -52,8 +63,11 @@ class SampleGrid(keras.callbacks.Callback):
             self._write(epoch)
 
     def _write(self, epoch):
-        images = self.model.generate(z=self._z)
+        if self._labels is None:
+            images = self.model.generate(z=self._z)
+        else:
+            images = self.model.generate(self._labels, z=self._z)
         path = os.path.join(self.directory, f"epoch_{epoch:03d}.png")
-        save_png(image_grid(images), path, scale=self.scale)
+        save_png(image_grid(images, num_columns=self._columns), path, scale=self.scale)
         self.last_path = path
         self._last_epoch = epoch
