@@ -6,8 +6,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo.export.export_steps import ONNX_FILE_NAME
-from ganzoo.export.export_steps import SAVED_MODEL_DIR_NAME
 from ganzoo.export.export_steps import check_dataset
 from ganzoo.export.export_steps import check_extra_files
 from ganzoo.export.export_steps import check_parity
@@ -17,13 +15,12 @@ from ganzoo.export.export_steps import check_tolerance
 from ganzoo.export.export_steps import check_training_config
 from ganzoo.export.export_steps import copy_extra_files
 from ganzoo.export.export_steps import export_directory
+from ganzoo.export.export_steps import image_tensor_entry
 from ganzoo.export.export_steps import single_float32_input
 from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import write_artifacts
+from ganzoo.export.export_steps import write_export_manifest
 from ganzoo.export.manifest import CLASSIFICATION_TASK
-from ganzoo.export.manifest import MANIFEST_FILE_NAME
-from ganzoo.export.manifest import build_manifest
-from ganzoo.export.manifest import write_manifest
 from ganzoo.export.onnx import DEFAULT_OPSET
 from ganzoo.export.parity import measure_parity
 
@@ -164,18 +161,11 @@ def export_classifier(
             details=f"batch sizes {batch_sizes} of uniform [-1, 1] images (seed {seed})",
         )
         copy_extra_files(extra_files, staging)
-        manifest = build_manifest(
-            name=directory.name,
+        write_export_manifest(
+            staging,
+            directory,
             task=CLASSIFICATION_TASK,
-            inputs=[
-                {
-                    "name": IMAGES_INPUT_NAME,
-                    "shape": [None, *image_shape],
-                    "dtype": "float32",
-                    "value_range": [-1.0, 1.0],
-                    "layout": "NHWC",
-                }
-            ],
+            inputs=[image_tensor_entry(IMAGES_INPUT_NAME, image_shape)],
             outputs=[
                 {
                     "name": PROBABILITIES_OUTPUT_NAME,
@@ -196,20 +186,12 @@ def export_classifier(
             image_shape=list(image_shape),
             dataset=dataset,
             training_config=training_config,
-            parity={
-                "batch_sizes": batch_sizes,
-                "seed": seed,
-                "tolerance": tolerance,
-                "max_abs_diff": max_abs_diff,
-            },
-            files={
-                "saved_model": SAVED_MODEL_DIR_NAME,
-                "onnx": ONNX_FILE_NAME,
-                "extra": sorted(extra_files),
-            },
-            onnx_opset=DEFAULT_OPSET,
+            batch_sizes=batch_sizes,
+            seed=seed,
+            tolerance=tolerance,
+            max_abs_diff=max_abs_diff,
+            extra_files=extra_files,
         )
-        write_manifest(manifest, staging / MANIFEST_FILE_NAME)
     return directory
 
 

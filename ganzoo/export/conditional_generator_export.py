@@ -6,8 +6,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo.export.export_steps import ONNX_FILE_NAME
-from ganzoo.export.export_steps import SAVED_MODEL_DIR_NAME
 from ganzoo.export.export_steps import check_dataset
 from ganzoo.export.export_steps import check_extra_files
 from ganzoo.export.export_steps import check_generated_images
@@ -18,13 +16,12 @@ from ganzoo.export.export_steps import check_tolerance
 from ganzoo.export.export_steps import check_training_config
 from ganzoo.export.export_steps import copy_extra_files
 from ganzoo.export.export_steps import export_directory
+from ganzoo.export.export_steps import image_tensor_entry
 from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import symbolic_inputs
 from ganzoo.export.export_steps import write_artifacts
+from ganzoo.export.export_steps import write_export_manifest
 from ganzoo.export.manifest import CONDITIONAL_TASK
-from ganzoo.export.manifest import MANIFEST_FILE_NAME
-from ganzoo.export.manifest import build_manifest
-from ganzoo.export.manifest import write_manifest
 from ganzoo.export.onnx import DEFAULT_OPSET
 from ganzoo.export.parity import measure_parity
 from ganzoo.latents import sample_latents
@@ -152,8 +149,9 @@ def export_conditional_generator(
             details=f"batch sizes {batch_sizes} (seed {seed}, labels arange(b) % {num_classes})",
         )
         copy_extra_files(extra_files, staging)
-        manifest = build_manifest(
-            name=directory.name,
+        write_export_manifest(
+            staging,
+            directory,
             task=CONDITIONAL_TASK,
             inputs=[
                 {
@@ -169,35 +167,19 @@ def export_conditional_generator(
                     "range": [0, num_classes - 1],
                 },
             ],
-            outputs=[
-                {
-                    "name": IMAGES_OUTPUT_NAME,
-                    "shape": [None, *image_shape],
-                    "dtype": "float32",
-                    "value_range": [-1.0, 1.0],
-                    "layout": "NHWC",
-                }
-            ],
+            outputs=[image_tensor_entry(IMAGES_OUTPUT_NAME, image_shape)],
             latent_dim=latent_dim,
             num_classes=num_classes,
             class_names=class_names,
             image_shape=image_shape,
             dataset=dataset,
             training_config=training_config,
-            parity={
-                "batch_sizes": batch_sizes,
-                "seed": seed,
-                "tolerance": tolerance,
-                "max_abs_diff": max_abs_diff,
-            },
-            files={
-                "saved_model": SAVED_MODEL_DIR_NAME,
-                "onnx": ONNX_FILE_NAME,
-                "extra": sorted(extra_files),
-            },
-            onnx_opset=DEFAULT_OPSET,
+            batch_sizes=batch_sizes,
+            seed=seed,
+            tolerance=tolerance,
+            max_abs_diff=max_abs_diff,
+            extra_files=extra_files,
         )
-        write_manifest(manifest, staging / MANIFEST_FILE_NAME)
     return directory
 
 

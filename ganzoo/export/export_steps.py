@@ -28,6 +28,9 @@ import keras
 import numpy as np
 
 from ganzoo.export.manifest import MANIFEST_FILE_NAME
+from ganzoo.export.manifest import build_manifest
+from ganzoo.export.manifest import write_manifest
+from ganzoo.export.onnx import DEFAULT_OPSET
 from ganzoo.export.onnx import export_onnx
 from ganzoo.export.parity import ParityError
 from ganzoo.export.saved_model import export_saved_model
@@ -301,6 +304,51 @@ def check_generated_images(images, batch_size):
             f"Received values in [{np.nanmin(images)}, {np.nanmax(images)}]"
             f"{' with NaN' if np.isnan(images).any() else ''}."
         )
+
+
+def image_tensor_entry(name, image_shape):
+    """The manifest entry of an NHWC float32 image tensor in `[-1, 1]`."""
+    return {
+        "name": name,
+        "shape": [None, *image_shape],
+        "dtype": "float32",
+        "value_range": [-1.0, 1.0],
+        "layout": "NHWC",
+    }
+
+
+def write_export_manifest(
+    staging, directory, *, batch_sizes, seed, tolerance, max_abs_diff, extra_files, **fields
+):
+    """Writes `manifest.json` into `staging` with the fields every export shares.
+
+    Args:
+        staging: the staging directory of `staged_export`.
+        directory: the final export directory (its name is the export's name).
+        batch_sizes, seed, tolerance, max_abs_diff: the parity check's
+            settings and result.
+        extra_files: the validated `extra_files` mapping (names are listed).
+        **fields: the task's own manifest fields (`task`, `inputs`, `outputs`,
+            `image_shape`, `dataset`, `training_config`, ...), passed to
+            `build_manifest`.
+    """
+    manifest = build_manifest(
+        name=directory.name,
+        parity={
+            "batch_sizes": batch_sizes,
+            "seed": seed,
+            "tolerance": tolerance,
+            "max_abs_diff": max_abs_diff,
+        },
+        files={
+            "saved_model": SAVED_MODEL_DIR_NAME,
+            "onnx": ONNX_FILE_NAME,
+            "extra": sorted(extra_files),
+        },
+        onnx_opset=DEFAULT_OPSET,
+        **fields,
+    )
+    write_manifest(manifest, staging / MANIFEST_FILE_NAME)
 
 
 def write_artifacts(model, staging, input_signature, output_names, opset):
