@@ -3,10 +3,12 @@
     python recipes/cgan_fashion_mnist.py                 # the default run
     python recipes/cgan_fashion_mnist.py --preset smoke  # a few steps, for tests
 
-The generator is the DCGAN generator with a label embedding concatenated to `z`
-(Mirza & Osindero 2014, Sec. 4.1); the discriminator is the DCGAN
-discriminator with a projection head (Miyato & Koyama 2018, Eq. 3), or the
-label as an extra input channel with `--conditioning concat`. Optimisation
+The generator is the DCGAN generator with class-conditional batch normalization
+(Miyato & Koyama 2018, Sec. 4), or with a label embedding concatenated to `z`
+(Mirza & Osindero 2014, Sec. 4.1) with `--generator-conditioning concat`; the
+discriminator is the DCGAN discriminator with a projection head (Miyato &
+Koyama 2018, Eq. 3), or the label as an extra input channel with
+`--conditioning concat`. Optimisation
 follows DCGAN (Radford et al. 2016): Adam 2e-4, beta_1 0.5, batch 128.
 
 Outputs: `<run_dir>/samples/epoch_NNN.png` (row i: class i, fixed z),
@@ -39,6 +41,11 @@ class Config:
     data_source: str = "auto"
     latent_dim: int = 100
     embedding_dim: int = 50
+    # How each network sees the label: class-conditional batch norm ("batch_norm")
+    # or an embedding concatenated to z ("concat") in the generator; a
+    # projection head ("projection") or an extra input channel ("concat") in the
+    # discriminator.
+    generator_conditioning: str = "batch_norm"
     conditioning: str = "projection"
     base_filters: int = 64
     kernel_size: int = 5
@@ -98,6 +105,7 @@ def train(config):
         base_filters=config.base_filters,
         kernel_size=config.kernel_size,
         embedding_dim=config.embedding_dim,
+        conditioning=config.generator_conditioning,
     )
     discriminator = ConditionalDCGANDiscriminator(
         num_classes=info.num_classes,

@@ -2,24 +2,36 @@
 
 import keras
 
+from ganzoo.networks.conditional_batch_normalization import ConditionalBatchNormalization
 from ganzoo.networks.dcgan_blocks import dcgan_generator_layers
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+
+GENERATOR_CONDITIONING_SCHEMES = ("concat", "batch_norm")
+"""Accepted values of `ConditionalDCGANGenerator(conditioning=...)`."""
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
 class ConditionalDCGANGenerator(keras.Model):
     """Conditional DCGAN generator: latent `z` and a class label to an image.
 
-    The label is embedded into `embedding_dim` numbers (a learned table, which
-    is a dense layer on the one-hot `y`) and concatenated to `z`: "y and z are
-    combined in a joint hidden representation" (Mirza & Osindero 2014, Sec.
-    3.2 and 4.1). The joint vector then goes through the DCGAN generator of
-    `ganzoo.networks.DCGANGenerator`: a dense projection to an
-    `initial_size x initial_size` map, strided transposed convolutions with
-    batch normalization and ReLU, and `tanh` at the output (Radford et al.
-    2016, Sec. 3). Convolution and dense weights start from `N(0, 0.02)`; the
-    embedding starts from `N(0, 1)`, the scale of `z`, so that the label is
-    not drowned out by the latent at initialisation.
+    The body is the DCGAN generator of `ganzoo.networks.DCGANGenerator`: a
+    dense projection to an `initial_size x initial_size` map, strided
+    transposed convolutions with batch normalization and ReLU, and `tanh` at
+    the output (Radford et al. 2016, Sec. 3). The label enters in one of two
+    ways (`conditioning`):
+
+    - `"concat"`: the label is embedded into `embedding_dim` numbers (a
+      learned table, i.e. a dense layer on the one-hot `y`, starting from
+      `N(0, 1)`, the scale of `z`) and concatenated to `z`: "y and z are
+      combined in a joint hidden representation" (Mirza & Osindero 2014,
+      Sec. 3.2 and 4.1).
+    - `"batch_norm"`: every batch normalization is class-conditional, with a
+      per-class scale and offset (`ConditionalBatchNormalization`; Miyato &
+      Koyama 2018, Sec. 4), and `z` alone enters the first layer. On
+      Fashion-MNIST this keeps the samples of one class diverse, where
+      `"concat"` learns to ignore `z` within a class (see the README).
+
+    Convolution and dense weights start from `N(0, 0.02)`.
 
     Args:
         latent_dim: int, size of `z`. The paper uses 100.
@@ -30,7 +42,8 @@ class ConditionalDCGANGenerator(keras.Model):
         base_filters: int, filters of the last hidden layer; each earlier
             layer has twice as many.
         kernel_size: int, transposed convolution kernel size (DCGAN: 5).
-        embedding_dim: int, size of the label embedding.
+        embedding_dim: int, size of the label embedding (`"concat"` only).
+        conditioning: `"concat"` or `"batch_norm"`, see above.
         synchronized_batch_norm: bool. If True, batch statistics are computed
             over the global batch under `tf.distribute`, so that a step on N
             replicas equals a step on one device.
@@ -47,12 +60,13 @@ class ConditionalDCGANGenerator(keras.Model):
         `[-1, 1]`.
 
     Raises:
-        ValueError: if `image_shape` is not a square DCGAN size, or a size
-            argument is not a positive int.
+        ValueError: if `image_shape` is not a square DCGAN size, a size
+            argument is not a positive int, or `conditioning` is unknown.
 
     Reference:
         Mirza & Osindero, "Conditional Generative Adversarial Nets",
-        arXiv:1411.1784, 2014, Eq. 2 and Sec. 4.1. Radford, Metz & Chintala,
+        arXiv:1411.1784, 2014, Eq. 2 and Sec. 4.1. Miyato & Koyama, "cGANs
+        with Projection Discriminator", ICLR 2018, Sec. 4. Radford, Metz & Chintala,
         "Unsupervised Representation Learning with Deep Convolutional
         Generative Adversarial Networks", ICLR 2016.
 
@@ -73,6 +87,7 @@ class ConditionalDCGANGenerator(keras.Model):
         kernel_size=5,
         embedding_dim=50,
         synchronized_batch_norm=True,
+        conditioning="concat",
         **kwargs,
     ):
         check_positive_ints(
@@ -82,26 +97,43 @@ class ConditionalDCGANGenerator(keras.Model):
             kernel_size=kernel_size,
             embedding_dim=embedding_dim,
         )
+        if conditioning not in GENERATOR_CONDITIONING_SCHEMES:
+            raise ValueError(
+                f"`conditioning` must be one of {GENERATOR_CONDITIONING_SCHEMES}. "
+                f"Received: conditioning={conditioning!r}"
+            )
         image_shape = tuple(image_shape)
 
         # === Layers ===
-        label_embedding = keras.layers.Embedding(
-            num_classes,
-            embedding_dim,
-            embeddings_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),
-            name="label_embedding",
-        )
-        joint = keras.layers.Concatenate(name="joint")
+        if conditioning == "concat":
+            label_embedding = keras.layers.Embedding(
+                num_classes,
+                embedding_dim,
+                embeddings_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),
+                name="label_embedding",
+            )
+            joint = keras.layers.Concatenate(name="joint")
+            batch_norm = None
+        else:
+
+            def batch_norm(name):
+                return ConditionalBatchNormalization(
+                    num_classes, synchronized=synchronized_batch_norm, name=name
+                )
+
         stack = dcgan_generator_layers(
-            image_shape, base_filters, kernel_size, synchronized_batch_norm
+            image_shape, base_filters, kernel_size, synchronized_batch_norm, batch_norm
         )
 
         # === Functional model ===
         z = keras.Input(shape=(latent_dim,), name="z")
         label = keras.Input(shape=(), dtype="int32", name="label")
-        images = joint([z, label_embedding(label)])
+        images = joint([z, label_embedding(label)]) if conditioning == "concat" else z
         for layer in stack:
-            images = layer(images)
+            if isinstance(layer, ConditionalBatchNormalization):
+                images = layer([images, label])
+            else:
+                images = layer(images)
         super().__init__(inputs=[z, label], outputs=images, **kwargs)
 
         # === Config ===
@@ -112,6 +144,7 @@ class ConditionalDCGANGenerator(keras.Model):
         self.kernel_size = kernel_size
         self.embedding_dim = embedding_dim
         self.synchronized_batch_norm = synchronized_batch_norm
+        self.conditioning = conditioning
 
     def get_config(self):
         return {
@@ -124,6 +157,7 @@ class ConditionalDCGANGenerator(keras.Model):
             "kernel_size": self.kernel_size,
             "embedding_dim": self.embedding_dim,
             "synchronized_batch_norm": self.synchronized_batch_norm,
+            "conditioning": self.conditioning,
         }
 
     @classmethod

@@ -19,7 +19,9 @@ def _batch_norm(name, synchronized):
     )
 
 
-def dcgan_generator_layers(image_shape, base_filters, kernel_size, synchronized_batch_norm):
+def dcgan_generator_layers(
+    image_shape, base_filters, kernel_size, synchronized_batch_norm, batch_norm=None
+):
     """The generator from its input vector to images, as layers in call order.
 
     A dense projection to an `initial_size x initial_size` map, then
@@ -33,11 +35,19 @@ def dcgan_generator_layers(image_shape, base_filters, kernel_size, synchronized_
         kernel_size: int.
         synchronized_batch_norm: bool, global batch statistics under
             `tf.distribute`.
+        batch_norm: optional callable `fn(name) -> layer` building each batch
+            normalization layer (e.g. a class-conditional one); by default
+            `keras.layers.BatchNormalization` with gamma from `N(1, 0.02)`.
 
     Returns:
         list of `keras.layers.Layer`, to apply one after the other to a
         `(batch, features)` tensor.
     """
+    if batch_norm is None:
+
+        def batch_norm(name):
+            return _batch_norm(name, synchronized_batch_norm)
+
     initial_size, num_upsamplings = dcgan_geometry(image_shape)
     initializer = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
     initial_filters = base_filters * 2 ** (num_upsamplings - 1)
@@ -49,7 +59,7 @@ def dcgan_generator_layers(image_shape, base_filters, kernel_size, synchronized_
             name="projection",
         ),
         keras.layers.Reshape((initial_size, initial_size, initial_filters), name="reshape"),
-        _batch_norm("projection_bn", synchronized_batch_norm),
+        batch_norm("projection_bn"),
         keras.layers.ReLU(),
     ]
     for index in range(num_upsamplings - 1):
@@ -63,7 +73,7 @@ def dcgan_generator_layers(image_shape, base_filters, kernel_size, synchronized_
                 kernel_initializer=initializer,
                 name=f"upsample_{index}",
             ),
-            _batch_norm(f"upsample_{index}_bn", synchronized_batch_norm),
+            batch_norm(f"upsample_{index}_bn"),
             keras.layers.ReLU(),
         ]
     layers += [

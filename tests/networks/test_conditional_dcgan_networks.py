@@ -44,8 +44,21 @@ def _images(count, seed=0):
     return np.random.default_rng(seed).uniform(-1, 1, (count, 28, 28, 1)).astype(np.float32)
 
 
-def test_generator_output_depends_on_the_label():
-    generator = _generator()
+def _randomize_class_tables(generator):
+    """Gives class-conditional batch norm distinct per-class scales and offsets.
+
+    They start at ones and zeros (the label has no effect until trained).
+    """
+    rng = np.random.default_rng(7)
+    for variable in generator.weights:
+        if variable.path.endswith(("bn/gamma", "bn/beta")):
+            variable.assign(rng.normal(1.0, 0.5, tuple(variable.shape)).astype("float32"))
+    return generator
+
+
+@pytest.mark.parametrize("conditioning", ["concat", "batch_norm"])
+def test_generator_output_depends_on_the_label(conditioning):
+    generator = _randomize_class_tables(_generator(conditioning=conditioning))
     assert [tensor.name for tensor in generator.inputs] == ["z", "label"]
     assert keras.backend.standardize_dtype(generator.inputs[1].dtype) == "int32"
     z = np.repeat(_latents(1), 3, axis=0)
@@ -136,7 +149,12 @@ def test_small_config_parameter_counts():
 
 
 def test_config_round_trip_rebuilds_the_same_networks():
-    for network in (_generator(), _discriminator("projection"), _discriminator("concat")):
+    for network in (
+        _generator(),
+        _generator(conditioning="batch_norm"),
+        _discriminator("projection"),
+        _discriminator("concat"),
+    ):
         config = keras.saving.serialize_keras_object(network)
         restored = keras.saving.deserialize_keras_object(config)
         assert type(restored) is type(network)
@@ -147,6 +165,8 @@ def test_config_round_trip_rebuilds_the_same_networks():
 def test_bad_arguments_are_rejected():
     with pytest.raises(ValueError, match="conditioning.*'hybrid'"):
         _discriminator("hybrid")
+    with pytest.raises(ValueError, match="conditioning.*'projection'"):
+        _generator(conditioning="projection")
     with pytest.raises(ValueError, match="num_classes"):
         ConditionalDCGANGenerator(num_classes=0)
     with pytest.raises(ValueError, match="embedding_dim"):
@@ -155,10 +175,11 @@ def test_bad_arguments_are_rejected():
         ConditionalDCGANGenerator(image_shape=(28, 32, 1))
 
 
-def test_generator_exports_with_an_int32_label_input(tmp_path):
+@pytest.mark.parametrize("conditioning", ["concat", "batch_norm"])
+def test_generator_exports_with_an_int32_label_input(tmp_path, conditioning):
     # The two-input export path a conditional export will use: SavedModel and
     # onnxruntime against the in-memory network, at two batch sizes.
-    generator = _generator()
+    generator = _randomize_class_tables(_generator(conditioning=conditioning))
     signature = [
         tf.TensorSpec((None, LATENT_DIM), tf.float32, name="z"),
         tf.TensorSpec((None,), tf.int32, name="label"),
