@@ -1,5 +1,6 @@
 """A callback that writes a grid of samples from fixed latents every epoch."""
 
+import inspect
 import os
 
 import keras
@@ -15,8 +16,9 @@ class SampleGrid(keras.callbacks.Callback):
 
     Fixed latents make successive grids comparable: the same cell shows how one
     sample evolves. Works with any model that has `generate(z=...)` and a
-    `latent_dim` (e.g. `ganzoo.models.GAN`). For a conditional model (one with
-    `num_classes`, e.g. `ganzoo.models.ConditionalGAN`) each row is one class,
+    `latent_dim` (e.g. `ganzoo.models.GAN`). For a conditional model (one whose
+    `generate` takes `labels` and that has `num_classes`, e.g.
+    `ganzoo.models.ConditionalGAN`) each row is one class,
     `num_samples // num_classes` images wide: the figure of Mirza & Osindero
     2014 ("each row conditioned on one label").
 
@@ -44,7 +46,10 @@ class SampleGrid(keras.callbacks.Callback):
         self._last_epoch = None
 
     def on_train_begin(self, logs=None):
-        num_classes = getattr(self.model, "num_classes", None)
+        # Class rows only for conditional models, whose `generate` takes
+        # labels; a SemiSupervisedGAN has classes but an unconditional generator.
+        conditional = "labels" in inspect.signature(self.model.generate).parameters
+        num_classes = getattr(self.model, "num_classes", None) if conditional else None
         if num_classes:
             self._columns = max(1, self.num_samples // num_classes)
             self._labels = np.repeat(np.arange(num_classes), self._columns)

@@ -69,9 +69,9 @@ def load_image_dataset(
     >>> next(iter(dataset)).shape  # doctest: +SKIP
     TensorShape([64, 28, 28, 1])
     """
-    if not _is_positive_int(batch_size):
+    if not is_positive_int(batch_size):
         raise ValueError(f"batch_size must be a positive int, received {batch_size!r}.")
-    if take is not None and not _is_positive_int(take):
+    if take is not None and not is_positive_int(take):
         raise ValueError(f"take must be None or a positive int, received {take!r}.")
     images, labels = load_image_arrays(name, split, source=source, data_dir=data_dir)
     if take is not None:
@@ -98,19 +98,19 @@ def load_image_dataset(
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
     if with_labels:
         dataset = dataset.map(
-            lambda images, labels: (_scale_images(images), labels),
+            lambda images, labels: (scale_images(images), labels),
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     else:
-        dataset = dataset.map(_scale_images, num_parallel_calls=tf.data.AUTOTUNE)
+        dataset = dataset.map(scale_images, num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
-def _scale_images(images):
+def scale_images(images):
     """Maps uint8 `[0, 255]` to float32 `[-1, 1]`; 0 -> -1 and 255 -> 1 exactly."""
     return tf.cast(images, tf.float32) / 127.5 - 1.0
 
 
-def _is_positive_int(value):
+def is_positive_int(value):
     """Whether `value` is an integer (not a bool) of at least 1."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1

@@ -1,4 +1,4 @@
-"""Loss functions for adversarial training (pure functions of logits)."""
+"""Loss functions for adversarial training (pure functions of logits and features)."""
 
 from ganzoo.losses.adversarial import get_discriminator_loss
 from ganzoo.losses.adversarial import get_generator_loss
@@ -12,8 +12,13 @@ from ganzoo.losses.adversarial import non_saturating_discriminator_loss
 from ganzoo.losses.adversarial import non_saturating_generator_loss
 from ganzoo.losses.adversarial import wasserstein_discriminator_loss
 from ganzoo.losses.adversarial import wasserstein_generator_loss
+from ganzoo.losses.semi_supervised import feature_distance
+from ganzoo.losses.semi_supervised import feature_matching_loss
+from ganzoo.losses.semi_supervised import real_fake_logit
 
 __all__ = [
+    "feature_distance",
+    "feature_matching_loss",
     "get_discriminator_loss",
     "get_generator_loss",
     "hinge_discriminator_loss",
@@ -24,6 +29,7 @@ __all__ = [
     "minimax_generator_loss",
     "non_saturating_discriminator_loss",
     "non_saturating_generator_loss",
+    "real_fake_logit",
     "wasserstein_discriminator_loss",
     "wasserstein_generator_loss",
 ]

@@ -2,5 +2,6 @@
 
 from ganzoo.models.conditional_gan import ConditionalGAN
 from ganzoo.models.gan import GAN
+from ganzoo.models.semi_supervised_gan import SemiSupervisedGAN
 
-__all__ = ["ConditionalGAN", "GAN"]
+__all__ = ["ConditionalGAN", "GAN", "SemiSupervisedGAN"]

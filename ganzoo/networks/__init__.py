@@ -6,6 +6,7 @@ from ganzoo.networks.dcgan_discriminator import DCGANDiscriminator
 from ganzoo.networks.dcgan_generator import DCGANGenerator
 from ganzoo.networks.domain_classifier import DomainClassifier
 from ganzoo.networks.inception_features import InceptionFeatures
+from ganzoo.networks.semi_supervised_discriminator import SemiSupervisedDiscriminator
 
 __all__ = [
     "ConditionalDCGANDiscriminator",
@@ -14,4 +15,5 @@ __all__ = [
     "DCGANGenerator",
     "DomainClassifier",
     "InceptionFeatures",
+    "SemiSupervisedDiscriminator",
 ]

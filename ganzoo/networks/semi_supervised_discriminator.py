@@ -1,0 +1,140 @@
+"""The K-class discriminator of a semi-supervised GAN (Salimans et al. 2016)."""
+
+import keras
+
+from ganzoo.networks.dcgan_geometry import check_positive_ints
+
+FEATURES_LAYER_NAME = "features"
+"""Name of the global-pooling layer whose output feature matching compares."""
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class SemiSupervisedDiscriminator(keras.Model):
+    """A CNN classifier whose K logits are also the GAN discriminator.
+
+    The convolutional discriminator of Salimans et al. 2016 (Appendix,
+    CIFAR-10 model) at a size that trains on a CPU: input dropout, then
+    `num_blocks` blocks of two 3x3 convolutions (the second with stride 2)
+    with LeakyReLU 0.2 and dropout, a 3x3 and a 1x1 convolution, global
+    average pooling (the layer named `"features"`, the statistics that
+    feature matching compares), and a dense layer of `num_classes` logits.
+    Block b has `base_filters * 2**b` filters. There is no batch
+    normalization: its statistics would mix the labelled, unlabelled and
+    generated batches the discriminator sees in one step (Salimans et al.
+    use weight normalization instead).
+
+    The same network, trained with cross-entropy on the labelled examples
+    only, is the supervised baseline of the semi-supervised benchmark.
+
+    As a discriminator, the logits `l` give the probability that an image is
+    real as `D(x) = Z(x) / (Z(x) + 1)` with `Z(x) = sum_k exp(l_k(x))`
+    (Salimans et al. 2016, Sec. 5); `ganzoo.models.SemiSupervisedGAN` does
+    that. As a classifier, `softmax(l)` gives the class probabilities.
+
+    Args:
+        num_classes: int >= 2, the number of real classes K.
+        image_shape: `(height, width, channels)` of the input.
+        base_filters: int >= 1, filters of the first block.
+        num_blocks: int >= 1, stride-2 blocks (two take 28x28 to 7x7).
+        input_dropout: float in `[0, 1)`, dropout on the input pixels.
+        dropout: float in `[0, 1)`, dropout after each block.
+        leaky_relu_slope: float, negative slope of the LeakyReLU.
+        **kwargs: passed to `keras.Model` (e.g. `name`). The logits stay
+            float32 under a mixed-precision policy.
+
+    Inputs:
+        `images`: float tensor of shape `(batch, height, width, channels)`,
+        values in `[-1, 1]`.
+
+    Outputs:
+        float32 tensor of shape `(batch, num_classes)`: class logits.
+
+    Raises:
+        ValueError: if `image_shape` is not three positive sizes, or another
+            argument is out of range.
+
+    Reference:
+        Salimans et al., "Improved Techniques for Training GANs", NeurIPS
+        2016, Sec. 5 and Appendix. Odena, "Semi-Supervised Learning with
+        Generative Adversarial Networks", 2016.
+
+    Example:
+
+    >>> discriminator = SemiSupervisedDiscriminator(num_classes=10)
+    >>> discriminator(keras.ops.zeros((2, 28, 28, 1))).shape
+    TensorShape([2, 10])
+    """
+
+    def __init__(
+        self,
+        num_classes=10,
+        image_shape=(28, 28, 1),
+        base_filters=32,
+        num_blocks=2,
+        input_dropout=0.2,
+        dropout=0.5,
+        leaky_relu_slope=0.2,
+        **kwargs,
+    ):
+        check_positive_ints(
+            num_classes=num_classes, base_filters=base_filters, num_blocks=num_blocks
+        )
+        if num_classes < 2:
+            raise ValueError(f"`num_classes` must be at least 2. Received: {num_classes}")
+        image_shape = tuple(image_shape)
+        if len(image_shape) != 3 or not all(
+            isinstance(size, int) and size > 0 for size in image_shape
+        ):
+            raise ValueError(
+                "`image_shape` must be (height, width, channels) of positive ints. "
+                f"Received: {image_shape!r}"
+            )
+        for argument, rate in (("input_dropout", input_dropout), ("dropout", dropout)):
+            if not 0.0 <= rate < 1.0:
+                raise ValueError(f"`{argument}` must be in [0, 1). Received: {rate!r}")
+
+        # === Functional model ===
+        images = keras.Input(shape=image_shape, name="images")
+        x = keras.layers.Dropout(input_dropout, name="input_dropout")(images)
+        filters = base_filters
+        for block in range(num_blocks):
+            filters = base_filters * 2**block
+            for index, strides in enumerate((1, 2)):
+                x = keras.layers.Conv2D(
+                    filters, 3, strides=strides, padding="same", name=f"block_{block}_conv_{index}"
+                )(x)
+                x = keras.layers.LeakyReLU(negative_slope=leaky_relu_slope)(x)
+            x = keras.layers.Dropout(dropout, name=f"block_{block}_dropout")(x)
+        x = keras.layers.Conv2D(filters, 3, padding="same", name="head_conv_3x3")(x)
+        x = keras.layers.LeakyReLU(negative_slope=leaky_relu_slope)(x)
+        x = keras.layers.Conv2D(filters, 1, name="head_conv_1x1")(x)
+        x = keras.layers.LeakyReLU(negative_slope=leaky_relu_slope)(x)
+        features = keras.layers.GlobalAveragePooling2D(name=FEATURES_LAYER_NAME)(x)
+        logits = keras.layers.Dense(num_classes, dtype="float32", name="logits")(features)
+        super().__init__(inputs=images, outputs=logits, **kwargs)
+
+        # === Config ===
+        self.num_classes = num_classes
+        self.image_shape = image_shape
+        self.base_filters = base_filters
+        self.num_blocks = num_blocks
+        self.input_dropout = input_dropout
+        self.dropout = dropout
+        self.leaky_relu_slope = leaky_relu_slope
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "num_classes": self.num_classes,
+            "image_shape": self.image_shape,
+            "base_filters": self.base_filters,
+            "num_blocks": self.num_blocks,
+            "input_dropout": self.input_dropout,
+            "dropout": self.dropout,
+            "leaky_relu_slope": self.leaky_relu_slope,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)

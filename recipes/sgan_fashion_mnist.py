@@ -1,0 +1,228 @@
+"""Semi-supervised GAN on Fashion-MNIST: a classifier from a few labels, and a generator.
+
+    python recipes/sgan_fashion_mnist.py                    # 100 labels
+    python recipes/sgan_fashion_mnist.py --num-labels 1000  # any number of labels
+    python recipes/sgan_fashion_mnist.py --preset smoke     # a few steps, for tests
+
+Salimans et al. 2016 (Sec. 3.1 and 5): the discriminator is a 10-class
+classifier whose logits also give `D(x) = Z(x) / (Z(x) + 1)`; it is trained on
+`num_labels` labelled images (chosen by `seed`, balanced per class) and on
+every training image without its label; the generator (DCGAN, Radford et al.
+2016) minimizes feature matching. Adam 3e-4, beta_1 0.5, batches of 100
+unlabelled and 100 labelled images, as the paper.
+
+Outputs: `<run_dir>/samples/epoch_NNN.png`, `<run_dir>/loss_curves.png`,
+`<run_dir>/checkpoint.weights.h5`, and under `<export_dir>/` the classifier
+(`classifier/`: images -> class probabilities and features, with its test
+accuracy on all 10,000 test images in the manifest) and the generator
+(`generator/`), each as SavedModel + ONNX + manifest.
+"""
+
+import dataclasses
+import os
+import sys
+import time
+
+import keras
+
+from ganzoo import recipe_config
+from ganzoo.callbacks import LossCurves
+from ganzoo.callbacks import SampleGrid
+from ganzoo.data import dataset_info
+from ganzoo.data import load_image_dataset
+from ganzoo.data import load_semi_supervised_dataset
+from ganzoo.export import export_classifier
+from ganzoo.export import export_generator
+from ganzoo.models import SemiSupervisedGAN
+from ganzoo.networks import DCGANGenerator
+from ganzoo.networks import SemiSupervisedDiscriminator
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    dataset: str = "fashion_mnist"
+    data_source: str = "auto"
+    num_labels: int = 100
+    latent_dim: int = 100
+    generator_filters: int = 32
+    discriminator_filters: int = 32
+    input_dropout: float = 0.2
+    dropout: float = 0.5
+    batch_size: int = 100
+    labelled_batch_size: int = 100
+    epochs: int = 3
+    steps_per_epoch: int | None = None
+    take: int | None = None
+    learning_rate: float = 3e-4
+    beta_1: float = 0.5
+    generator_loss: str = "feature_matching"
+    unsupervised_weight: float = 1.0
+    # Chooses the labelled subset, the weights and the data order.
+    seed: int = 0
+    run_dir: str = "runs/sgan_fashion_mnist"
+    export_dir: str = "exported/sgan_fashion_mnist"
+    export: bool = True
+    overwrite: bool = True
+
+
+PRESETS = {
+    "default": {},
+    "smoke": {
+        "num_labels": 20,
+        "generator_filters": 8,
+        "discriminator_filters": 8,
+        "batch_size": 32,
+        "labelled_batch_size": 16,
+        "epochs": 2,
+        "take": 256,
+        "run_dir": "runs/sgan_fashion_mnist_smoke",
+        "export_dir": "runs/sgan_fashion_mnist_smoke/export",
+    },
+}
+
+
+def make_config(preset="default", **overrides):
+    """Returns the preset's `Config` with `overrides` applied (unknown keys raise)."""
+    return recipe_config.make_config(Config, PRESETS, preset, **overrides)
+
+
+def build_discriminator(config, info):
+    """The discriminator; the supervised baseline of the benchmark is this network."""
+    return SemiSupervisedDiscriminator(
+        num_classes=info.num_classes,
+        image_shape=info.image_shape,
+        base_filters=config.discriminator_filters,
+        input_dropout=config.input_dropout,
+        dropout=config.dropout,
+    )
+
+
+def load_test_dataset(config):
+    """All test images with labels, in order, batched for evaluation."""
+    return load_image_dataset(
+        config.dataset,
+        split="test",
+        batch_size=500,
+        with_labels=True,
+        shuffle=False,
+        drop_remainder=False,
+        source=config.data_source,
+    )
+
+
+def train(config):
+    """Trains, evaluates on the test split, exports; returns `(sgan, result)`.
+
+    `result` is a dict with `test_accuracy`, `train_seconds`, `num_labels`,
+    `seed`, `labelled_indices` and, when exported, `export_dir`.
+    """
+    keras.utils.set_random_seed(config.seed)
+    info = dataset_info(config.dataset)
+    data = load_semi_supervised_dataset(
+        config.dataset,
+        num_labels=config.num_labels,
+        batch_size=config.batch_size,
+        labelled_batch_size=config.labelled_batch_size,
+        seed=config.seed,
+        source=config.data_source,
+        take=config.take,
+    )
+    test_dataset = load_test_dataset(config)
+    generator = DCGANGenerator(
+        latent_dim=config.latent_dim,
+        image_shape=info.image_shape,
+        base_filters=config.generator_filters,
+    )
+    sgan = SemiSupervisedGAN(
+        generator=generator,
+        discriminator=build_discriminator(config, info),
+        num_classes=info.num_classes,
+        latent_dim=config.latent_dim,
+        unsupervised_weight=config.unsupervised_weight,
+        seed=config.seed,
+    )
+    sgan.compile(
+        d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+        g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+        generator_loss=config.generator_loss,
+    )
+    callbacks = []
+    sample_grid = loss_curves = None
+    if config.run_dir:
+        sample_grid = SampleGrid(os.path.join(config.run_dir, "samples"), seed=config.seed)
+        loss_curves = LossCurves(os.path.join(config.run_dir, "loss_curves.png"))
+        checkpoint = keras.callbacks.ModelCheckpoint(
+            os.path.join(config.run_dir, "checkpoint.weights.h5"), save_weights_only=True
+        )
+        callbacks = [sample_grid, loss_curves, checkpoint]
+    start = time.perf_counter()
+    sgan.fit(
+        data.dataset,
+        epochs=config.epochs,
+        steps_per_epoch=config.steps_per_epoch,
+        callbacks=callbacks,
+        verbose=1 if config.export else 2,
+    )
+    train_seconds = time.perf_counter() - start
+    test_accuracy = float(sgan.evaluate(test_dataset, return_dict=True, verbose=0)["accuracy"])
+    print(
+        f"Trained {config.epochs} epochs in {train_seconds:.1f} s with {config.num_labels} "
+        f"labels; test accuracy {test_accuracy:.4f} on the whole test split."
+    )
+    result = {
+        "num_labels": config.num_labels,
+        "seed": config.seed,
+        "test_accuracy": test_accuracy,
+        "train_seconds": round(train_seconds, 1),
+        "labelled_indices": data.labelled_indices.tolist(),
+    }
+    if config.export:
+        result["export_dir"] = _export(config, info, sgan, result, sample_grid, loss_curves)
+    return sgan, result
+
+
+def _export(config, info, sgan, result, sample_grid, loss_curves):
+    training_config = {
+        **dataclasses.asdict(config),
+        "recipe": "recipes/sgan_fashion_mnist.py",
+        "train_seconds": result["train_seconds"],
+        "labelled_indices": result["labelled_indices"],
+        "final_metrics": {
+            key: round(float(values[-1]), 4) for key, values in sgan.history.history.items()
+        },
+    }
+    extra_files = {}
+    if sample_grid is not None:
+        extra_files = {"samples.png": sample_grid.last_path, "loss_curves.png": loss_curves.path}
+    classifier_path = export_classifier(
+        sgan.discriminator,
+        os.path.join(config.export_dir, "classifier"),
+        dataset=config.dataset,
+        class_names=list(info.class_names),
+        test_accuracy=round(result["test_accuracy"], 4),
+        training_config=training_config,
+        overwrite=config.overwrite,
+    )
+    generator_path = export_generator(
+        sgan.generator,
+        os.path.join(config.export_dir, "generator"),
+        dataset=config.dataset,
+        training_config=training_config,
+        overwrite=config.overwrite,
+        extra_files=extra_files,
+    )
+    print(f"Exported the classifier to {classifier_path} and the generator to {generator_path}")
+    return config.export_dir
+
+
+def parse_args(argv):
+    return recipe_config.parse_config(Config, PRESETS, argv, description=__doc__.split("\n\n")[0])
+
+
+def main(argv=None):
+    config = parse_args(sys.argv[1:] if argv is None else argv)
+    train(config)
+
+
+if __name__ == "__main__":
+    main()
