@@ -47,19 +47,10 @@ def train_supervised_baseline(recipe, config, steps):
     import keras
 
     from ganzoo.data import dataset_info
-    from ganzoo.data import load_semi_supervised_dataset
 
     keras.utils.set_random_seed(config.seed)
     info = dataset_info(config.dataset)
-    data = load_semi_supervised_dataset(
-        config.dataset,
-        num_labels=config.num_labels,
-        batch_size=config.batch_size,
-        labelled_batch_size=config.labelled_batch_size,
-        seed=config.seed,
-        source=config.data_source,
-        take=config.take,
-    )
+    data = recipe.load_training_data(config)
     labelled = data.dataset.map(lambda batch: (batch["labelled_images"], batch["labels"]))
     classifier = recipe.build_discriminator(config, info)
     classifier.compile(
@@ -81,19 +72,9 @@ def train_supervised_baseline(recipe, config, steps):
 
 def run_one(recipe, config):
     """Trains both classifiers for one (num_labels, seed); returns the JSON record."""
-    from ganzoo.data import load_semi_supervised_dataset
-
     steps_per_epoch = config.steps_per_epoch
     if steps_per_epoch is None:
-        data = load_semi_supervised_dataset(
-            config.dataset,
-            num_labels=config.num_labels,
-            batch_size=config.batch_size,
-            seed=config.seed,
-            source=config.data_source,
-            take=config.take,
-        )
-        steps_per_epoch = data.num_unlabelled // config.batch_size
+        steps_per_epoch = recipe.load_training_data(config).num_unlabelled // config.batch_size
     steps = steps_per_epoch * config.epochs
     _, sgan = recipe.train(config)
     supervised = train_supervised_baseline(recipe, config, steps)

@@ -97,6 +97,19 @@ def build_discriminator(config, info):
     )
 
 
+def load_training_data(config):
+    """The unlabelled stream zipped with the seed's labelled subset (`SemiSupervisedData`)."""
+    return load_semi_supervised_dataset(
+        config.dataset,
+        num_labels=config.num_labels,
+        batch_size=config.batch_size,
+        labelled_batch_size=config.labelled_batch_size,
+        seed=config.seed,
+        source=config.data_source,
+        take=config.take,
+    )
+
+
 def load_test_dataset(config):
     """All test images with labels, in order, batched for evaluation."""
     return load_image_dataset(
@@ -118,15 +131,7 @@ def train(config):
     """
     keras.utils.set_random_seed(config.seed)
     info = dataset_info(config.dataset)
-    data = load_semi_supervised_dataset(
-        config.dataset,
-        num_labels=config.num_labels,
-        batch_size=config.batch_size,
-        labelled_batch_size=config.labelled_batch_size,
-        seed=config.seed,
-        source=config.data_source,
-        take=config.take,
-    )
+    data = load_training_data(config)
     test_dataset = load_test_dataset(config)
     generator = DCGANGenerator(
         latent_dim=config.latent_dim,

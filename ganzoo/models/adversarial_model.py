@@ -190,6 +190,11 @@ class AdversarialModel(keras.Model):
         start = tf.cast(context.replica_id_in_sync_group, batch_size.dtype) * batch_size
         return tf.slice(z, [start, 0], [batch_size, self.latent_dim])
 
+    def _apply_gradients(self, tape, optimizer, scaled_loss, network):
+        """One optimizer step of `network` on the gradient of `scaled_loss`."""
+        gradients = tape.gradient(scaled_loss, network.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, network.trainable_variables, strict=True))
+
     def _split_minibatches(self, tensor):
         """Splits a batch of `k * m` rows into k minibatches of m (rows j, j + k, ...)."""
         k = self.discriminator_steps
@@ -243,6 +248,18 @@ class AdversarialModel(keras.Model):
                 f"generator's tanh). Received values in [{low:.4g}, {high:.4g}]; "
                 "scale [0, 255] pixels with `images / 127.5 - 1`."
             )
+
+    @staticmethod
+    def _check_num_classes(num_classes, minimum):
+        if (
+            not isinstance(num_classes, int)
+            or isinstance(num_classes, bool)
+            or num_classes < minimum
+        ):
+            raise ValueError(
+                f"`num_classes` must be an int >= {minimum}. Received: {num_classes!r}"
+            )
+        return num_classes
 
     def get_config(self):
         config = super().get_config()

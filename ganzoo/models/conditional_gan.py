@@ -108,8 +108,7 @@ class ConditionalGAN(AdversarialModel):
             seed=seed,
             **kwargs,
         )
-        if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 1:
-            raise ValueError(f"`num_classes` must be a positive int. Received: {num_classes!r}")
+        self._check_num_classes(num_classes, minimum=1)
         for argument, network in (
             ("generator", generator),
             ("discriminator", discriminator),
@@ -140,10 +139,7 @@ class ConditionalGAN(AdversarialModel):
                 fake_logits = self.discriminator([fake_images, label_batch], training=True)
                 d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
                 scaled_loss = self.d_optimizer.scale_loss(d_loss / num_replicas)
-            gradients = tape.gradient(scaled_loss, self.discriminator.trainable_variables)
-            self.d_optimizer.apply_gradients(
-                zip(gradients, self.discriminator.trainable_variables, strict=True)
-            )
+            self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
             self.d_loss_tracker.update_state(d_loss)
             self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
             self.d_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, "float32")))
@@ -157,10 +153,7 @@ class ConditionalGAN(AdversarialModel):
             fake_logits = self.discriminator([fake_images, generator_labels], training=True)
             g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
-        gradients = tape.gradient(scaled_loss, self.generator.trainable_variables)
-        self.g_optimizer.apply_gradients(
-            zip(gradients, self.generator.trainable_variables, strict=True)
-        )
+        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
         self.g_loss_tracker.update_state(g_loss)
         return {metric.name: metric.result() for metric in self.metrics}
 

@@ -90,10 +90,7 @@ class GAN(UnconditionalSampling, AdversarialModel):
                 fake_logits = self.discriminator(fake_images, training=True)
                 d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
                 scaled_loss = self.d_optimizer.scale_loss(d_loss / num_replicas)
-            gradients = tape.gradient(scaled_loss, self.discriminator.trainable_variables)
-            self.d_optimizer.apply_gradients(
-                zip(gradients, self.discriminator.trainable_variables, strict=True)
-            )
+            self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
             self.d_loss_tracker.update_state(d_loss)
             self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
             self.d_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, "float32")))
@@ -104,10 +101,7 @@ class GAN(UnconditionalSampling, AdversarialModel):
             fake_logits = self.discriminator(fake_images, training=True)
             g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
-        gradients = tape.gradient(scaled_loss, self.generator.trainable_variables)
-        self.g_optimizer.apply_gradients(
-            zip(gradients, self.generator.trainable_variables, strict=True)
-        )
+        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
         self.g_loss_tracker.update_state(g_loss)
         return {metric.name: metric.result() for metric in self.metrics}
 

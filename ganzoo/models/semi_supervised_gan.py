@@ -129,8 +129,7 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
             seed=seed,
             **kwargs,
         )
-        if not isinstance(num_classes, int) or isinstance(num_classes, bool) or num_classes < 2:
-            raise ValueError(f"`num_classes` must be an int >= 2. Received: {num_classes!r}")
+        self._check_num_classes(num_classes, minimum=2)
         output_shape = tuple(discriminator.outputs[0].shape) if discriminator.outputs else None
         if output_shape is not None and output_shape[1:] != (num_classes,):
             raise ValueError(
@@ -247,10 +246,7 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
                 unsupervised_loss = self.discriminator_loss_fn(real_logits, fake_logits)
                 d_loss = supervised_loss + self.unsupervised_weight * unsupervised_loss
                 scaled_loss = self.d_optimizer.scale_loss(d_loss / num_replicas)
-            gradients = tape.gradient(scaled_loss, self.discriminator.trainable_variables)
-            self.d_optimizer.apply_gradients(
-                zip(gradients, self.discriminator.trainable_variables, strict=True)
-            )
+            self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
             self.d_loss_tracker.update_state(d_loss)
             self.supervised_loss_tracker.update_state(supervised_loss)
             self.unsupervised_loss_tracker.update_state(unsupervised_loss)
@@ -266,10 +262,7 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
                 fake_logits = real_fake_logit(self.discriminator(fake_images, training=True))
                 g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
-        gradients = tape.gradient(scaled_loss, self.generator.trainable_variables)
-        self.g_optimizer.apply_gradients(
-            zip(gradients, self.generator.trainable_variables, strict=True)
-        )
+        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
         self.g_loss_tracker.update_state(g_loss)
         return {metric.name: metric.result() for metric in self.metrics}
 
