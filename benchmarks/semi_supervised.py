@@ -86,14 +86,27 @@ def run_one(recipe, config):
         "num_labels": config.num_labels,
         "seed": config.seed,
         "epochs": config.epochs,
+        "settings": _settings(config),
         "steps": steps,
         "sgan": {key: sgan[key] for key in ("test_accuracy", "train_seconds")},
         "supervised": supervised,
     }
 
 
+def _settings(config):
+    """The training settings shared by every run of one table (not labels or seed)."""
+    varying = ("num_labels", "seed", "run_dir", "export_dir", "export", "overwrite")
+    return {key: value for key, value in dataclasses.asdict(config).items() if key not in varying}
+
+
 def _settings_key(record):
-    return (record["dataset"], record["num_labels"], record["seed"], record["epochs"])
+    return (
+        record["dataset"],
+        record["num_labels"],
+        record["seed"],
+        record["epochs"],
+        json.dumps(record.get("settings"), sort_keys=True),
+    )
 
 
 def read_records(path):
@@ -153,6 +166,21 @@ def write_table(records, path, config_summary):
     os.replace(temporary, path)
 
 
+def _parse_assignments(config_class, assignments):
+    """`["learning_rate=0.001", ...]` -> `{"learning_rate": 0.001}`, typed by the Config."""
+    types = {field.name: field.type for field in dataclasses.fields(config_class)}
+    parsed = {}
+    for assignment in assignments:
+        name, separator, value = assignment.partition("=")
+        if not separator or name not in types:
+            raise SystemExit(
+                f"--set takes FIELD=VALUE with FIELD one of {sorted(types)}; got {assignment!r}."
+            )
+        kind = types[name] if isinstance(types[name], type) else str
+        parsed[name] = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
+    return parsed
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", default=None)
@@ -163,6 +191,13 @@ def main(argv=None):
     parser.add_argument("--steps-per-epoch", type=int, default=None)
     parser.add_argument("--take", type=int, default=None)
     parser.add_argument("--data-source", default=None)
+    parser.add_argument(
+        "--set",
+        nargs="*",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="Override fields of the recipe's Config, e.g. --set learning_rate=0.001.",
+    )
     parser.add_argument(
         "--output",
         default=str(REPO / "benchmarks" / "results" / "semi_supervised_fashion_mnist"),
@@ -182,12 +217,9 @@ def main(argv=None):
         "take": args.take,
         "data_source": args.data_source,
     }
-    base = recipe.make_config(
-        args.preset,
-        export=False,
-        run_dir="",
-        **{key: value for key, value in overrides.items() if value is not None},
-    )
+    overrides = {key: value for key, value in overrides.items() if value is not None}
+    overrides.update(_parse_assignments(recipe.Config, args.set))
+    base = recipe.make_config(args.preset, export=False, run_dir="", **overrides)
     summary = (
         f"{base.epochs} epochs of {base.batch_size} unlabelled + {base.labelled_batch_size} "
         f"labelled images per step, Adam {base.learning_rate:g} (beta_1 {base.beta_1}), "
@@ -200,9 +232,15 @@ def main(argv=None):
     for seed in args.seeds:
         for num_labels in args.labels:
             config = dataclasses.replace(base, num_labels=num_labels, seed=seed)
-            key = (config.dataset, num_labels, seed, config.epochs)
+            key = (
+                config.dataset,
+                num_labels,
+                seed,
+                config.epochs,
+                json.dumps(_settings(config), sort_keys=True),
+            )
             if key in done:
-                print(f"Skipping {key}: already in {records_path}.")
+                print(f"Skipping {key[:4]}: already in {records_path}.")
                 continue
             record = run_one(recipe, config)
             with records_path.open("a") as file:

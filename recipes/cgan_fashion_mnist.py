@@ -51,7 +51,7 @@ class Config:
     kernel_size: int = 5
     batch_size: int = 128
     discriminator_steps: int = 1
-    epochs: int = 3
+    epochs: int = 6
     steps_per_epoch: int | None = None
     take: int | None = None
     learning_rate: float = 2e-4

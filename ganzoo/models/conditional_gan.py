@@ -77,7 +77,7 @@ class ConditionalGAN(AdversarialModel):
 
     ```python
     cgan = ganzoo.models.ConditionalGAN(
-        generator=ganzoo.networks.ConditionalDCGANGenerator(100, 10),
+        generator=ganzoo.networks.ConditionalDCGANGenerator(100, 10, conditioning="batch_norm"),
         discriminator=ganzoo.networks.ConditionalDCGANDiscriminator(10),
         num_classes=10,
     )
