@@ -109,6 +109,10 @@ def _settings_key(record):
     )
 
 
+def _epochs(count):
+    return f"{count} epoch{'' if count == 1 else 's'}"
+
+
 def read_records(path):
     if not path.exists():
         return []
@@ -143,7 +147,7 @@ def write_table(records, path, config_summary):
         seconds = np.mean([record["sgan"]["train_seconds"] for record in group])
         gain = sgan - cnn
         lines.append(
-            f"| {dataset} ({epochs} epochs) | {num_labels} | "
+            f"| {dataset} ({_epochs(epochs)}) | {num_labels} | "
             f"{', '.join(str(record['seed']) for record in group)} | "
             f"{cnn.mean():.4f} ± {cnn.std():.4f} | {sgan.mean():.4f} ± {sgan.std():.4f} | "
             f"{gain.mean():+.4f} | {seconds / 60:.1f} min |"
@@ -192,6 +196,11 @@ def main(argv=None):
     parser.add_argument("--take", type=int, default=None)
     parser.add_argument("--data-source", default=None)
     parser.add_argument(
+        "--table-only",
+        action="store_true",
+        help="Rewrite the Markdown table from the .jsonl records without training.",
+    )
+    parser.add_argument(
         "--set",
         nargs="*",
         default=[],
@@ -221,7 +230,7 @@ def main(argv=None):
     overrides.update(_parse_assignments(recipe.Config, args.set))
     base = recipe.make_config(args.preset, export=False, run_dir="", **overrides)
     summary = (
-        f"{base.epochs} epochs of {base.batch_size} unlabelled + {base.labelled_batch_size} "
+        f"{_epochs(base.epochs)} of {base.batch_size} unlabelled + {base.labelled_batch_size} "
         f"labelled images per step, Adam {base.learning_rate:g} (beta_1 {base.beta_1}), "
         f"discriminator {base.discriminator_filters} base filters with dropout "
         f"{base.input_dropout}/{base.dropout}, generator {base.generator_filters} base filters, "
@@ -229,7 +238,7 @@ def main(argv=None):
         f"{os.cpu_count()} CPUs"
     )
     # Seeds in the outer loop: a partial run still covers every label count.
-    for seed in args.seeds:
+    for seed in [] if args.table_only else args.seeds:
         for num_labels in args.labels:
             config = dataclasses.replace(base, num_labels=num_labels, seed=seed)
             key = (

@@ -87,4 +87,4 @@ def test_benchmark_runs_on_tiny_sizes_and_resumes(tmp_path):
     assert all(record["steps"] == 2 for record in records)
     assert "Skipping" in result.stdout
     table = (tmp_path / "table.md").read_text()
-    assert "| fashion_mnist (1 epochs) | 10 | 0 |" in table
+    assert "| fashion_mnist (1 epoch) | 10 | 0 |" in table
