@@ -18,21 +18,19 @@ Outputs: `<run_dir>/samples/epoch_NNN.png` (row i: class i, fixed z),
 """
 
 import dataclasses
-import os
 import sys
-import time
 
 import keras
 
 from ganzoo import recipe_config
-from ganzoo.callbacks import LossCurves
-from ganzoo.callbacks import SampleGrid
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
 from ganzoo.export import export_conditional_generator
 from ganzoo.models import ConditionalGAN
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
+from ganzoo.recipe_training import fit_with_artifacts
+from ganzoo.recipe_training import training_record
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,44 +126,17 @@ def train(config):
         g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
         generator_loss=config.generator_loss,
     )
-    sample_grid = SampleGrid(
-        os.path.join(config.run_dir, "samples"),
-        num_samples=config.grid_columns * info.num_classes,
-        seed=config.seed,
+    run = fit_with_artifacts(
+        gan, dataset, config, grid_samples=config.grid_columns * info.num_classes
     )
-    loss_curves = LossCurves(os.path.join(config.run_dir, "loss_curves.png"))
-    checkpoint = keras.callbacks.ModelCheckpoint(
-        os.path.join(config.run_dir, "checkpoint.weights.h5"), save_weights_only=True
-    )
-    start = time.perf_counter()
-    gan.fit(
-        dataset,
-        epochs=config.epochs,
-        steps_per_epoch=config.steps_per_epoch,
-        callbacks=[sample_grid, loss_curves, checkpoint],
-        verbose=1,
-    )
-    train_seconds = time.perf_counter() - start
-    print(f"Trained {config.epochs} epochs in {train_seconds:.1f} s.")
-
     export_path = export_conditional_generator(
         generator,
         config.export_dir,
         class_names=list(info.class_names),
         dataset=config.dataset,
-        training_config={
-            **dataclasses.asdict(config),
-            "recipe": "recipes/cgan_fashion_mnist.py",
-            "train_seconds": round(train_seconds, 1),
-            "final_metrics": {
-                key: round(float(values[-1]), 4) for key, values in gan.history.history.items()
-            },
-        },
+        training_config=training_record(config, "recipes/cgan_fashion_mnist.py", run),
         overwrite=config.overwrite,
-        extra_files={
-            "samples.png": sample_grid.last_path,
-            "loss_curves.png": loss_curves.path,
-        },
+        extra_files=run.extra_files,
     )
     print(f"Exported the generator to {export_path}")
     return gan, export_path

@@ -23,13 +23,10 @@ accuracy on all 10,000 test images in the manifest) and the generator
 import dataclasses
 import os
 import sys
-import time
 
 import keras
 
 from ganzoo import recipe_config
-from ganzoo.callbacks import LossCurves
-from ganzoo.callbacks import SampleGrid
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
 from ganzoo.data import load_semi_supervised_dataset
@@ -38,6 +35,8 @@ from ganzoo.export import export_generator
 from ganzoo.models import SemiSupervisedGAN
 from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import SemiSupervisedDiscriminator
+from ganzoo.recipe_training import fit_with_artifacts
+from ganzoo.recipe_training import training_record
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,54 +156,29 @@ def train(config):
         g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
         generator_loss=config.generator_loss,
     )
-    callbacks = []
-    sample_grid = loss_curves = None
-    if config.run_dir:
-        sample_grid = SampleGrid(os.path.join(config.run_dir, "samples"), seed=config.seed)
-        loss_curves = LossCurves(os.path.join(config.run_dir, "loss_curves.png"))
-        checkpoint = keras.callbacks.ModelCheckpoint(
-            os.path.join(config.run_dir, "checkpoint.weights.h5"), save_weights_only=True
-        )
-        callbacks = [sample_grid, loss_curves, checkpoint]
-    start = time.perf_counter()
-    sgan.fit(
-        data.dataset,
-        epochs=config.epochs,
-        steps_per_epoch=config.steps_per_epoch,
-        callbacks=callbacks,
-        verbose=1 if config.export else 2,
-    )
-    train_seconds = time.perf_counter() - start
+    run = fit_with_artifacts(sgan, data.dataset, config, verbose=1 if config.export else 2)
     test_accuracy = float(sgan.evaluate(test_dataset, return_dict=True, verbose=0)["accuracy"])
-    print(
-        f"Trained {config.epochs} epochs in {train_seconds:.1f} s with {config.num_labels} "
-        f"labels; test accuracy {test_accuracy:.4f} on the whole test split."
-    )
+    print(f"{config.num_labels} labels: test accuracy {test_accuracy:.4f} on the whole test split.")
     result = {
         "num_labels": config.num_labels,
         "seed": config.seed,
         "test_accuracy": test_accuracy,
-        "train_seconds": round(train_seconds, 1),
+        "train_seconds": round(run.train_seconds, 1),
         "labelled_indices": data.labelled_indices.tolist(),
     }
     if config.export:
-        result["export_dir"] = _export(config, info, sgan, result, sample_grid, loss_curves)
+        result["export_dir"] = _export(config, info, sgan, result, run)
     return sgan, result
 
 
-def _export(config, info, sgan, result, sample_grid, loss_curves):
-    training_config = {
-        **dataclasses.asdict(config),
-        "recipe": "recipes/sgan_fashion_mnist.py",
-        "train_seconds": result["train_seconds"],
-        "labelled_indices": result["labelled_indices"],
-        "final_metrics": {
-            key: round(float(values[-1]), 4) for key, values in sgan.history.history.items()
-        },
-    }
-    extra_files = {}
-    if sample_grid is not None:
-        extra_files = {"samples.png": sample_grid.last_path, "loss_curves.png": loss_curves.path}
+def _export(config, info, sgan, result, run):
+    training_config = training_record(
+        config,
+        "recipes/sgan_fashion_mnist.py",
+        run,
+        test_accuracy=round(result["test_accuracy"], 4),
+        labelled_indices=result["labelled_indices"],
+    )
     classifier_path = export_classifier(
         sgan.discriminator,
         os.path.join(config.export_dir, "classifier"),
@@ -220,7 +194,7 @@ def _export(config, info, sgan, result, sample_grid, loss_curves):
         dataset=config.dataset,
         training_config=training_config,
         overwrite=config.overwrite,
-        extra_files=extra_files,
+        extra_files=run.extra_files,
     )
     print(f"Exported the classifier to {classifier_path} and the generator to {generator_path}")
     return config.export_dir

@@ -1,0 +1,105 @@
+"""What every recipe does around `fit`: sample grids, loss curves, checkpoints, timing.
+
+`fit_with_artifacts` runs `model.fit` with `SampleGrid`, `LossCurves` and a
+weights checkpoint writing under `config.run_dir`, and times it;
+`training_record` turns the config and the run into the `training_config`
+stored in an export's manifest. The recipes in `recipes/` share these so that
+their runs directories and manifests look the same.
+"""
+
+import dataclasses
+import os
+import time
+
+import keras
+
+from ganzoo.callbacks import LossCurves
+from ganzoo.callbacks import SampleGrid
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingRun:
+    """The outcome of `fit_with_artifacts`.
+
+    Attributes:
+        history: the `keras.callbacks.History` of the run.
+        train_seconds: float, wall time of `fit` in seconds.
+        extra_files: dict of export file name to path, the last sample grid
+            (`"samples.png"`) and the loss curves (`"loss_curves.png"`); empty
+            when the run wrote no artifacts.
+    """
+
+    history: keras.callbacks.History
+    train_seconds: float
+    extra_files: dict
+
+
+def fit_with_artifacts(model, dataset, config, *, grid_samples=64, verbose=1, **fit_kwargs):
+    """Runs `model.fit(dataset)` for `config.epochs`, writing the run's artifacts.
+
+    Under `config.run_dir` (nothing is written when it is empty):
+    `samples/epoch_NNN.png` from fixed latents seeded by `config.seed` (one row
+    per class for conditional models), `loss_curves.png`, and
+    `checkpoint.weights.h5` after every epoch.
+
+    Args:
+        model: a ganzoo model with `generate` and `latent_dim`.
+        dataset: the training `tf.data.Dataset`.
+        config: a recipe `Config` with `run_dir`, `seed`, `epochs` and
+            `steps_per_epoch`.
+        grid_samples: int, images in each sample grid.
+        verbose: passed to `fit`.
+        **fit_kwargs: passed to `fit` (e.g. `validation_data`).
+
+    Returns:
+        `TrainingRun`.
+    """
+    callbacks = []
+    sample_grid = loss_curves = None
+    if config.run_dir:
+        sample_grid = SampleGrid(
+            os.path.join(config.run_dir, "samples"), num_samples=grid_samples, seed=config.seed
+        )
+        loss_curves = LossCurves(os.path.join(config.run_dir, "loss_curves.png"))
+        checkpoint = keras.callbacks.ModelCheckpoint(
+            os.path.join(config.run_dir, "checkpoint.weights.h5"), save_weights_only=True
+        )
+        callbacks = [sample_grid, loss_curves, checkpoint]
+    start = time.perf_counter()
+    history = model.fit(
+        dataset,
+        epochs=config.epochs,
+        steps_per_epoch=config.steps_per_epoch,
+        callbacks=callbacks,
+        verbose=verbose,
+        **fit_kwargs,
+    )
+    train_seconds = time.perf_counter() - start
+    print(f"Trained {config.epochs} epochs in {train_seconds:.1f} s.")
+    extra_files = {}
+    if sample_grid is not None:
+        extra_files = {"samples.png": sample_grid.last_path, "loss_curves.png": loss_curves.path}
+    return TrainingRun(history=history, train_seconds=train_seconds, extra_files=extra_files)
+
+
+def training_record(config, recipe, run, **extra):
+    """The manifest's `training_config`: the config, the recipe, time, final metrics.
+
+    Args:
+        config: the recipe's `Config` dataclass.
+        recipe: str, the recipe's path, e.g. `"recipes/dcgan_fashion_mnist.py"`.
+        run: the `TrainingRun`.
+        **extra: more JSON-serializable entries.
+
+    Returns:
+        dict of JSON-serializable values.
+    """
+    return {
+        **dataclasses.asdict(config),
+        "recipe": recipe,
+        "train_seconds": round(run.train_seconds, 1),
+        "final_metrics": {
+            key: round(float(values[-1]), 4) for key, values in run.history.history.items()
+        },
+        **extra,
+    }
