@@ -6,7 +6,10 @@ from ganzoo.networks.dcgan_discriminator import DCGANDiscriminator
 from ganzoo.networks.dcgan_generator import DCGANGenerator
 from ganzoo.networks.domain_classifier import DomainClassifier
 from ganzoo.networks.inception_features import InceptionFeatures
+from ganzoo.networks.patchgan_discriminator import PatchGANDiscriminator
+from ganzoo.networks.resnet_generator import ResNetGenerator
 from ganzoo.networks.semi_supervised_discriminator import SemiSupervisedDiscriminator
+from ganzoo.networks.unet_generator import UNetGenerator
 
 __all__ = [
     "ConditionalDCGANDiscriminator",
@@ -15,5 +18,8 @@ __all__ = [
     "DCGANGenerator",
     "DomainClassifier",
     "InceptionFeatures",
+    "PatchGANDiscriminator",
+    "ResNetGenerator",
     "SemiSupervisedDiscriminator",
+    "UNetGenerator",
 ]
