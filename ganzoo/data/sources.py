@@ -30,8 +30,14 @@ DOWNLOAD_HOSTS = {
     "fashion_mnist": ("fashion-mnist.s3-website.eu-central-1.amazonaws.com", 80),
     "mnist": ("storage.googleapis.com", 443),
     "cifar10": ("www.cs.toronto.edu", 443),
+    # tfds' cycle_gan builder downloads every config's zip from
+    # https://efrosgans.eecs.berkeley.edu/cyclegan/datasets/<name>.zip.
+    "cycle_gan": ("efrosgans.eecs.berkeley.edu", 443),
 }
-"""`(host, port)` tfds downloads each dataset from, as in its builder's URLs."""
+"""`(host, port)` tfds downloads each dataset from, as in its builder's URLs.
+
+Keyed by the tfds builder name, so `"cycle_gan"` covers every
+`cycle_gan/<config>`."""
 
 # The IDX file name prefix of each split, as the MNIST and Fashion-MNIST
 # distributions name them.
