@@ -12,17 +12,23 @@ from ganzoo.losses.adversarial import non_saturating_discriminator_loss
 from ganzoo.losses.adversarial import non_saturating_generator_loss
 from ganzoo.losses.adversarial import wasserstein_discriminator_loss
 from ganzoo.losses.adversarial import wasserstein_generator_loss
+from ganzoo.losses.reconstruction import cycle_consistency_loss
+from ganzoo.losses.reconstruction import identity_loss
+from ganzoo.losses.reconstruction import least_squares_cycle_gan_generator_loss
 from ganzoo.losses.semi_supervised import feature_distance
 from ganzoo.losses.semi_supervised import feature_matching_loss
 from ganzoo.losses.semi_supervised import real_fake_logit
 
 __all__ = [
+    "cycle_consistency_loss",
     "feature_distance",
     "feature_matching_loss",
     "get_discriminator_loss",
     "get_generator_loss",
     "hinge_discriminator_loss",
     "hinge_generator_loss",
+    "identity_loss",
+    "least_squares_cycle_gan_generator_loss",
     "least_squares_discriminator_loss",
     "least_squares_generator_loss",
     "minimax_discriminator_loss",

@@ -147,8 +147,8 @@ class AdversarialModel(keras.Model):
         if keras.mixed_precision.global_policy().name == "mixed_float16":
             # Keras wraps only `self.optimizer` automatically; float16 needs
             # loss scaling on both.
-            d_optimizer = _with_loss_scaling(d_optimizer)
-            g_optimizer = _with_loss_scaling(g_optimizer)
+            d_optimizer = with_loss_scaling(d_optimizer)
+            g_optimizer = with_loss_scaling(g_optimizer)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.generator_loss_fn = get_generator_loss(generator_loss)
@@ -299,7 +299,8 @@ class AdversarialModel(keras.Model):
         )
 
 
-def _with_loss_scaling(optimizer):
+def with_loss_scaling(optimizer):
+    """Wraps `optimizer` in a `LossScaleOptimizer` unless it is one (float16 training)."""
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         return optimizer
     return keras.optimizers.LossScaleOptimizer(optimizer)
