@@ -18,6 +18,9 @@ imports nothing at start-up and resolves its public names on first access
 - `export_conditional_generator(generator, directory, *, class_names, ...)`:
   the same for a generator of `z` and an int32 `label`.
 - `OnnxConditionalGenerator`: onnxruntime-only images of given labels.
+- `export_image_translator(generator, directory, *, image_shape, ...)`: the
+  same for an image-to-image generator (CycleGAN's G or F) of any size.
+- `OnnxImageTranslator`: onnxruntime-only translation of images.
 
 Example:
 
@@ -37,6 +40,8 @@ _LAZY_ATTRIBUTES = {
     "OnnxClassifier": "ganzoo.export.feature_runtime",
     "export_conditional_generator": "ganzoo.export.conditional_generator_export",
     "OnnxConditionalGenerator": "ganzoo.export.conditional_runtime",
+    "export_image_translator": "ganzoo.export.image_translator_export",
+    "OnnxImageTranslator": "ganzoo.export.translator_runtime",
 }
 
 __all__ = sorted(_LAZY_ATTRIBUTES)

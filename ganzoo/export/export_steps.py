@@ -318,7 +318,16 @@ def image_tensor_entry(name, image_shape):
 
 
 def write_export_manifest(
-    staging, directory, *, batch_sizes, seed, tolerance, max_abs_diff, extra_files, **fields
+    staging,
+    directory,
+    *,
+    batch_sizes,
+    seed,
+    tolerance,
+    max_abs_diff,
+    extra_files,
+    parity_image_sizes=None,
+    **fields,
 ):
     """Writes `manifest.json` into `staging` with the fields every export shares.
 
@@ -328,18 +337,23 @@ def write_export_manifest(
         batch_sizes, seed, tolerance, max_abs_diff: the parity check's
             settings and result.
         extra_files: the validated `extra_files` mapping (names are listed).
+        parity_image_sizes: optional list of `[height, width]` the parity
+            check ran at, for networks that take any size.
         **fields: the task's own manifest fields (`task`, `inputs`, `outputs`,
             `image_shape`, `dataset`, `training_config`, ...), passed to
             `build_manifest`.
     """
+    parity = {
+        "batch_sizes": batch_sizes,
+        "seed": seed,
+        "tolerance": tolerance,
+        "max_abs_diff": max_abs_diff,
+    }
+    if parity_image_sizes is not None:
+        parity["image_sizes"] = parity_image_sizes
     manifest = build_manifest(
         name=directory.name,
-        parity={
-            "batch_sizes": batch_sizes,
-            "seed": seed,
-            "tolerance": tolerance,
-            "max_abs_diff": max_abs_diff,
-        },
+        parity=parity,
         files={
             "saved_model": SAVED_MODEL_DIR_NAME,
             "onnx": ONNX_FILE_NAME,

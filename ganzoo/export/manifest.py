@@ -9,12 +9,13 @@ dimensions):
 - `format_version`: int, currently 1.
 - `name`: str, the export's name (its directory name).
 - `task`: str, `"unconditional_image_generation"`,
-  `"conditional_image_generation"` or `"image_classification"`.
+  `"conditional_image_generation"`, `"image_classification"` or
+  `"image_to_image_translation"`.
 - `inputs` / `outputs`: lists of `{"name", "shape", "dtype", ...}`; a latent
   input adds `"distribution": "standard_normal"`, an image tensor adds
   `"value_range": [-1, 1]` and `"layout": "NHWC"`.
 - `image_shape`: `[height, width, channels]` of the generated or classified
-  images.
+  images (for a translator: the size it was trained at; it takes others).
 - generators only: `latent_dim`, int.
 - conditional generators also: `num_classes`, int; `class_names`, list of
   `num_classes` distinct str indexed by label. Their `label` input adds
@@ -22,6 +23,8 @@ dimensions):
 - classifiers only: `class_names`, list of str indexed by label;
   `feature_dim`, int, the size of the `features` output; `test_accuracy`,
   float in `[0, 1]` or null.
+- image translators only: `size_multiple`, int, the number height and width
+  must be multiples of; `source_domain` and `target_domain`, str or null.
 - `dataset`: str or null; `training_config`: JSON object.
 - `versions`: package versions at export time.
 - `parity`: `{"batch_sizes", "tolerance", "max_abs_diff": {"saved_model",
@@ -46,6 +49,7 @@ MANIFEST_FILE_NAME = "manifest.json"
 UNCONDITIONAL_TASK = "unconditional_image_generation"
 CONDITIONAL_TASK = "conditional_image_generation"
 CLASSIFICATION_TASK = "image_classification"
+TRANSLATION_TASK = "image_to_image_translation"
 
 # Module name -> distributions that may provide it, first match wins.
 _VERSIONED_PACKAGES = {
@@ -74,6 +78,7 @@ _REQUIRED_KEYS = (
 _TASK_KEYS = {
     CLASSIFICATION_TASK: ("class_names", "feature_dim", "test_accuracy"),
     CONDITIONAL_TASK: ("latent_dim", "num_classes", "class_names"),
+    TRANSLATION_TASK: ("size_multiple", "source_domain", "target_domain"),
 }
 _GENERATOR_KEYS = ("latent_dim",)
 
@@ -110,6 +115,9 @@ def build_manifest(
     num_classes=None,
     feature_dim=None,
     test_accuracy=None,
+    size_multiple=None,
+    source_domain=None,
+    target_domain=None,
     dataset=None,
     training_config=None,
     onnx_opset=None,
@@ -136,6 +144,10 @@ def build_manifest(
             the `features` output.
         test_accuracy: for `"image_classification"`: float in `[0, 1]`, the
             accuracy on the dataset's test split, or None if not measured.
+        size_multiple: for `"image_to_image_translation"`: int > 0, what
+            height and width must be multiples of.
+        source_domain, target_domain: for `"image_to_image_translation"`:
+            str or None, the names of the input and output domains.
         dataset: str or None, the training dataset's name.
         training_config: dict of JSON-serializable values, or None for `{}`.
         onnx_opset: optional int, recorded as `onnx_opset`.
@@ -159,6 +171,12 @@ def build_manifest(
             "latent_dim": latent_dim,
             "num_classes": num_classes,
             "class_names": None if class_names is None else list(class_names),
+        }
+    elif task == TRANSLATION_TASK:
+        task_fields = {
+            "size_multiple": size_multiple,
+            "source_domain": source_domain,
+            "target_domain": target_domain,
         }
     else:
         task_fields = {"latent_dim": latent_dim}
@@ -283,6 +301,8 @@ def validate_manifest(manifest):
         problems.extend(_tensor_list_problems(key, manifest[key]))
     if manifest["task"] == CLASSIFICATION_TASK:
         problems.extend(_classification_problems(manifest))
+    elif manifest["task"] == TRANSLATION_TASK:
+        problems.extend(_translation_problems(manifest))
     else:
         if manifest["task"] == CONDITIONAL_TASK:
             problems.extend(_conditional_problems(manifest))
@@ -334,6 +354,17 @@ def _classification_problems(manifest):
     accuracy = manifest["test_accuracy"]
     if accuracy is not None and not (_is_number(accuracy) and 0.0 <= accuracy <= 1.0):
         problems.append(f"`test_accuracy` must be a number in [0, 1] or null, got {accuracy!r}")
+    return problems
+
+
+def _translation_problems(manifest):
+    problems = []
+    size_multiple = manifest["size_multiple"]
+    if not _is_int(size_multiple) or size_multiple < 1:
+        problems.append(f"`size_multiple` must be a positive int, got {size_multiple!r}")
+    for key in ("source_domain", "target_domain"):
+        if manifest[key] is not None and not isinstance(manifest[key], str):
+            problems.append(f"`{key}` must be a string or null, got {manifest[key]!r}")
     return problems
 
 

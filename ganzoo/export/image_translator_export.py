@@ -1,0 +1,248 @@
+"""Export an image-to-image generator (CycleGAN's G or F): SavedModel, ONNX, manifest."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ganzoo.export.export_steps import check_dataset
+from ganzoo.export.export_steps import check_extra_files
+from ganzoo.export.export_steps import check_generated_images
+from ganzoo.export.export_steps import check_parity
+from ganzoo.export.export_steps import check_parity_batch_sizes
+from ganzoo.export.export_steps import check_seed
+from ganzoo.export.export_steps import check_tolerance
+from ganzoo.export.export_steps import check_training_config
+from ganzoo.export.export_steps import copy_extra_files
+from ganzoo.export.export_steps import export_directory
+from ganzoo.export.export_steps import image_tensor_entry
+from ganzoo.export.export_steps import staged_export
+from ganzoo.export.export_steps import symbolic_inputs
+from ganzoo.export.export_steps import write_artifacts
+from ganzoo.export.export_steps import write_export_manifest
+from ganzoo.export.manifest import TRANSLATION_TASK
+from ganzoo.export.onnx import DEFAULT_OPSET
+from ganzoo.export.parity import measure_parity
+
+IMAGES_INPUT_NAME = "images"
+IMAGES_OUTPUT_NAME = "translated_images"
+
+
+def export_image_translator(
+    generator,
+    directory,
+    *,
+    image_shape,
+    size_multiple=None,
+    source_domain=None,
+    target_domain=None,
+    dataset=None,
+    training_config=None,
+    overwrite=False,
+    parity_image_sizes=((256, 256), (64, 96)),
+    parity_batch_sizes=(1, 2),
+    tolerance=1e-4,
+    seed=0,
+    extra_files=None,
+):
+    """Export a fully convolutional image-to-image generator, checked at two sizes.
+
+    Writes `directory/` with `saved_model/` (endpoint `serve`, also
+    `serving_default`: input `images`, output `translated_images`),
+    `model.onnx` (same names; batch, height and width dynamic), `manifest.json`
+    (task `"image_to_image_translation"`, the domains, the training size and
+    `size_multiple`) and any `extra_files`. Before publishing, both artifacts
+    run on seeded images uniform in `[-1, 1]` at every size in
+    `parity_image_sizes` and every batch size in `parity_batch_sizes`, and are
+    compared with `generator(images, training=False)`. Built in a hidden
+    temporary directory and renamed into place, so a failed export leaves
+    nothing behind.
+
+    Args:
+        generator: `keras.Model` network (not the `CycleGAN` wrapper) with one
+            float32 input named `"images"` of shape `(batch, height, width,
+            channels)`, height and width `None`, returning float32 images of
+            the same shape in `[-1, 1]`.
+        directory: `str` or `pathlib.Path`, the export directory to create.
+        image_shape: `(height, width, channels)` the generator was trained at,
+            for the manifest.
+        size_multiple: int, what height and width must be multiples of
+            (`2 ** num_downsamples`); read from `generator.num_downsamples`
+            when None.
+        source_domain: optional str, the input domain's name (e.g. `"horse"`).
+        target_domain: optional str, the output domain's name.
+        dataset: optional str, the training dataset's name.
+        training_config: optional dict of JSON values for the manifest.
+        overwrite: bool; if True an existing `directory` is replaced.
+        parity_image_sizes: sequence of `(height, width)` pairs, each a multiple
+            of `size_multiple`: the sizes of the parity check.
+        parity_batch_sizes: non-empty sequence of positive ints.
+        tolerance: float >= 0, the largest absolute difference allowed.
+        seed: int or None, seed of the parity images
+            (`np.random.default_rng(seed)`).
+        extra_files: optional mapping of file name to source path, copied in
+            (e.g. a translation grid).
+
+    Returns:
+        `pathlib.Path`, the absolute path of the published export directory.
+
+    Raises:
+        TypeError: if `generator` is not a `keras.Model`, or an argument has
+            the wrong type.
+        ValueError: if the generator's input is not one float32 `"images"`
+            tensor with dynamic height and width, its output does not match the
+            input shape or leaves `[-1, 1]`, a parity size is not a multiple of
+            `size_multiple`, or an argument is out of range.
+        FileExistsError: if `directory` exists and `overwrite` is False.
+        ParityError: if an artifact differs from the in-memory generator by
+            more than `tolerance`; nothing is written in that case.
+
+    Example:
+
+    >>> import tempfile
+    >>> from ganzoo.networks import ResNetGenerator
+    >>> generator = ResNetGenerator(base_filters=4, num_residual_blocks=1)
+    >>> path = export_image_translator(
+    ...     generator, tempfile.mkdtemp() + "/g", image_shape=(32, 32, 3),
+    ...     parity_image_sizes=[(32, 32), (16, 24)])
+    >>> sorted(p.name for p in path.iterdir())
+    ['manifest.json', 'model.onnx', 'saved_model']
+    """
+    channels = _input_channels(generator)
+    size_multiple = _size_multiple(generator, size_multiple)
+    image_shape = _image_shape(image_shape, channels)
+    image_sizes = _parity_image_sizes(parity_image_sizes, size_multiple)
+    batch_sizes = check_parity_batch_sizes(parity_batch_sizes)
+    tolerance = check_tolerance(tolerance)
+    extra_files = check_extra_files(extra_files)
+    check_seed(seed)
+    check_dataset(dataset)
+    check_training_config(training_config)
+    for argument, value in (("source_domain", source_domain), ("target_domain", target_domain)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"`{argument}` must be a string or None. Received: {value!r}.")
+    directory = export_directory(directory, overwrite)
+
+    # Check the generator's outputs before spending time on the conversions.
+    rng = np.random.default_rng(seed)
+    feeds, references = [], []
+    for height, width in image_sizes:
+        for batch_size in batch_sizes:
+            images = rng.uniform(-1.0, 1.0, (batch_size, height, width, channels))
+            images = images.astype(np.float32)
+            translated = keras.ops.convert_to_numpy(generator(images, training=False))
+            check_generated_images(translated, batch_size)
+            if translated.shape != images.shape:
+                raise ValueError(
+                    "An image translator must return images of its input's shape. "
+                    f"For input shape {images.shape} it returned {translated.shape}."
+                )
+            feeds.append({IMAGES_INPUT_NAME: images})
+            references.append({IMAGES_OUTPUT_NAME: translated})
+
+    with staged_export(directory) as staging:
+        input_signature = [
+            tf.TensorSpec((None, None, None, channels), tf.float32, name=IMAGES_INPUT_NAME)
+        ]
+        saved_model_path, onnx_path = write_artifacts(
+            generator, staging, input_signature, [IMAGES_OUTPUT_NAME], DEFAULT_OPSET
+        )
+        max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
+        check_parity(
+            max_abs_diff,
+            tolerance,
+            subject="image translator",
+            details=f"sizes {image_sizes} x batch sizes {batch_sizes} (seed {seed})",
+        )
+        copy_extra_files(extra_files, staging)
+        write_export_manifest(
+            staging,
+            directory,
+            task=TRANSLATION_TASK,
+            inputs=[image_tensor_entry(IMAGES_INPUT_NAME, [None, None, channels])],
+            outputs=[image_tensor_entry(IMAGES_OUTPUT_NAME, [None, None, channels])],
+            image_shape=list(image_shape),
+            size_multiple=size_multiple,
+            source_domain=source_domain,
+            target_domain=target_domain,
+            dataset=dataset,
+            training_config=training_config,
+            batch_sizes=batch_sizes,
+            seed=seed,
+            tolerance=tolerance,
+            max_abs_diff=max_abs_diff,
+            extra_files=extra_files,
+            parity_image_sizes=[list(size) for size in image_sizes],
+        )
+    return directory
+
+
+def _input_channels(generator):
+    inputs = symbolic_inputs(generator, role="generator", first_input_name=IMAGES_INPUT_NAME)
+    if len(inputs) != 1 or inputs[0].name != IMAGES_INPUT_NAME:
+        raise ValueError(
+            f"An image translator must have exactly one input, named '{IMAGES_INPUT_NAME}'. "
+            f"Received inputs named {[tensor.name for tensor in inputs]}."
+        )
+    dtype = keras.backend.standardize_dtype(inputs[0].dtype)
+    shape = tuple(inputs[0].shape)
+    if dtype != "float32" or len(shape) != 4 or shape[0] is not None or shape[3] is None:
+        raise ValueError(
+            f"The generator's input '{IMAGES_INPUT_NAME}' must be float32 of shape "
+            f"(batch, height, width, channels) with known channels. Received dtype "
+            f"{dtype}, shape {shape}."
+        )
+    if shape[1] is not None or shape[2] is not None:
+        raise ValueError(
+            "An exported translator takes any height and width, so the generator's input "
+            f"must have shape (None, None, None, channels). Received shape {shape}; build "
+            "it fully convolutional (e.g. `ResNetGenerator`)."
+        )
+    return int(shape[3])
+
+
+def _size_multiple(generator, size_multiple):
+    if size_multiple is None:
+        num_downsamples = getattr(generator, "num_downsamples", None)
+        if num_downsamples is None:
+            raise ValueError(
+                "Pass `size_multiple` (what height and width must be multiples of); the "
+                f"generator '{generator.name}' has no `num_downsamples` to read it from."
+            )
+        size_multiple = 2**num_downsamples
+    if isinstance(size_multiple, bool) or not isinstance(size_multiple, int) or size_multiple < 1:
+        raise ValueError(f"`size_multiple` must be a positive int. Received: {size_multiple!r}.")
+    return size_multiple
+
+
+def _image_shape(image_shape, channels):
+    image_shape = tuple(image_shape) if isinstance(image_shape, (tuple, list)) else image_shape
+    if (
+        not isinstance(image_shape, tuple)
+        or len(image_shape) != 3
+        or not all(isinstance(size, int) and size > 0 for size in image_shape)
+        or image_shape[2] != channels
+    ):
+        raise ValueError(
+            "`image_shape` must be (height, width, channels) of positive ints with the "
+            f"generator's {channels} channels. Received: {image_shape!r}."
+        )
+    return image_shape
+
+
+def _parity_image_sizes(sizes, size_multiple):
+    checked = []
+    for size in sizes:
+        if (
+            not isinstance(size, (tuple, list))
+            or len(size) != 2
+            or not all(isinstance(side, int) and side > 0 for side in size)
+            or any(side % size_multiple for side in size)
+        ):
+            raise ValueError(
+                "`parity_image_sizes` must hold (height, width) pairs of positive ints, "
+                f"multiples of {size_multiple}. Received: {sizes!r}."
+            )
+        checked.append(tuple(size))
+    if not checked:
+        raise ValueError("`parity_image_sizes` must hold at least one size.")
+    return checked
