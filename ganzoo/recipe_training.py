@@ -34,20 +34,28 @@ class TrainingRun:
     extra_files: dict
 
 
-def fit_with_artifacts(model, dataset, config, *, grid_samples=64, verbose=1, **fit_kwargs):
+def fit_with_artifacts(
+    model, dataset, config, *, grid_samples=64, grid=None, curves=None, verbose=1, **fit_kwargs
+):
     """Runs `model.fit(dataset)` for `config.epochs`, writing the run's artifacts.
 
     Under `config.run_dir` (nothing is written when it is empty):
-    `samples/epoch_NNN.png` from fixed latents seeded by `config.seed` (one row
-    per class for conditional models), `loss_curves.png`, and
-    `checkpoint.weights.h5` after every epoch.
+    `samples/epoch_NNN.png` (by default from fixed latents seeded by
+    `config.seed`, one row per class for conditional models),
+    `loss_curves.png`, and `checkpoint.weights.h5` after every epoch.
 
     Args:
-        model: a ganzoo model with `generate` and `latent_dim`.
+        model: a ganzoo model; with `generate` and `latent_dim` unless `grid`
+            is given.
         dataset: the training `tf.data.Dataset`.
         config: a recipe `Config` with `run_dir`, `seed`, `epochs` and
             `steps_per_epoch`.
         grid_samples: int, images in each sample grid.
+        grid: optional callback with a `last_path` attribute writing the
+            per-epoch grids (e.g. `TranslationGrid`) in place of `SampleGrid`;
+            used only when `config.run_dir` is set.
+        curves: optional `LossCurves` in place of the GAN's default (`d_loss`,
+            `g_loss`, `d_real`, `d_fake`); used only when `config.run_dir` is set.
         verbose: passed to `fit`.
         **fit_kwargs: passed to `fit` (e.g. `validation_data`).
 
@@ -57,10 +65,10 @@ def fit_with_artifacts(model, dataset, config, *, grid_samples=64, verbose=1, **
     callbacks = []
     sample_grid = loss_curves = None
     if config.run_dir:
-        sample_grid = SampleGrid(
+        sample_grid = grid or SampleGrid(
             os.path.join(config.run_dir, "samples"), num_samples=grid_samples, seed=config.seed
         )
-        loss_curves = LossCurves(os.path.join(config.run_dir, "loss_curves.png"))
+        loss_curves = curves or LossCurves(os.path.join(config.run_dir, "loss_curves.png"))
         checkpoint = keras.callbacks.ModelCheckpoint(
             os.path.join(config.run_dir, "checkpoint.weights.h5"), save_weights_only=True
         )

@@ -1,7 +1,8 @@
-"""Keras callbacks for GAN training: sample grids, loss curves, evaluation."""
+"""Keras callbacks for GAN training: sample and translation grids, loss curves, evaluation."""
 
 from ganzoo.callbacks.generator_evaluation import GeneratorEvaluation
 from ganzoo.callbacks.loss_curves import LossCurves
 from ganzoo.callbacks.sample_grid import SampleGrid
+from ganzoo.callbacks.translation_grid import TranslationGrid
 
-__all__ = ["GeneratorEvaluation", "LossCurves", "SampleGrid"]
+__all__ = ["GeneratorEvaluation", "LossCurves", "SampleGrid", "TranslationGrid"]

@@ -19,7 +19,9 @@ class LossCurves(keras.callbacks.Callback):
         path: PNG file to write (atomically).
         every_n_batches: int, sampling interval in steps.
         loss_keys: metric names drawn in the loss panel.
-        probability_keys: metric names drawn in the `D(x)` panel, in `[0, 1]`.
+        probability_keys: metric names drawn in the `D(x)` panel, in `[0, 1]`;
+            empty for a single loss panel (e.g. CycleGAN, whose least-squares
+            discriminators have no probabilities).
 
     Attributes:
         history: dict mapping metric name to a list of `(step, value)`.
@@ -60,10 +62,15 @@ class LossCurves(keras.callbacks.Callback):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        figure, (loss_axis, probability_axis) = plt.subplots(
-            1, 2, figsize=(10, 3.6), constrained_layout=True
-        )
-        for axis, keys in ((loss_axis, self.loss_keys), (probability_axis, self.probability_keys)):
+        if self.probability_keys:
+            figure, (loss_axis, probability_axis) = plt.subplots(
+                1, 2, figsize=(10, 3.6), constrained_layout=True
+            )
+            panels = ((loss_axis, self.loss_keys), (probability_axis, self.probability_keys))
+        else:
+            figure, loss_axis = plt.subplots(1, 1, figsize=(6, 3.6), constrained_layout=True)
+            panels = ((loss_axis, self.loss_keys),)
+        for axis, keys in panels:
             for key in keys:
                 if key in self.history:
                     steps, values = zip(*self.history[key], strict=True)
@@ -72,8 +79,9 @@ class LossCurves(keras.callbacks.Callback):
             axis.legend()
             axis.grid(alpha=0.3)
         loss_axis.set_title("losses (running mean over the epoch)")
-        probability_axis.set_title("mean sigmoid(D) on real and generated")
-        probability_axis.set_ylim(0.0, 1.0)
+        if self.probability_keys:
+            probability_axis.set_title("mean sigmoid(D) on real and generated")
+            probability_axis.set_ylim(0.0, 1.0)
         try:
             with atomic_output(self.path) as temp_path:
                 figure.savefig(temp_path, dpi=100, format="png")

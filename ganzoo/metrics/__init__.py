@@ -11,6 +11,8 @@ an onnxruntime-only evaluation can use them without TensorFlow:
 - `parzen_log_likelihood`, `select_parzen_sigma`, `parzen_window_estimate`
   -> `ParzenEstimate(mean, standard_error, sigma)`: the Parzen-window
   log-likelihood of Goodfellow et al. 2014, Table 1.
+- `translation_scores`: the share of translations a two-domain classifier
+  assigns to the target domain, and the cycle L1 (CycleGAN).
 
 The `keras.metrics.Metric` classes `FrechetDistance` and `KernelDistance`
 accumulate features batch by batch; they need TensorFlow and are imported on
@@ -38,6 +40,7 @@ from ganzoo.metrics.parzen_window import parzen_window_estimate
 from ganzoo.metrics.parzen_window import select_parzen_sigma
 from ganzoo.metrics.precision_recall import PrecisionRecall
 from ganzoo.metrics.precision_recall import precision_recall
+from ganzoo.metrics.translation import translation_scores
 
 _LAZY_ATTRIBUTES = {
     "FrechetDistance": "ganzoo.metrics.frechet_distance_metric",
@@ -60,6 +63,7 @@ __all__ = [
     "parzen_window_estimate",
     "precision_recall",
     "select_parzen_sigma",
+    "translation_scores",
 ]
 
 

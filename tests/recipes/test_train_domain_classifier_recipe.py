@@ -80,3 +80,35 @@ def test_smoke_preset_trains_evaluates_and_exports(tmp_path):
     accuracy = float(np.mean(np.argmax(probabilities, axis=-1) == labels))
     assert abs(accuracy - manifest["test_accuracy"]) <= 0.002
     assert features.shape == (10_000, 16)
+
+
+@pytest.mark.large
+def test_two_domain_classifier_from_unpaired_folders(tmp_path):
+    """`--data-dir`: trainA is class 0, trainB class 1, scored on testA + testB."""
+    spec = importlib.util.spec_from_file_location(
+        "make_unpaired_fashion_mnist", REPO / "recipes" / "make_unpaired_fashion_mnist.py"
+    )
+    make_folders = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_folders)
+    folders = tmp_path / "sneaker2boot"
+    make_folders.main(["--output", str(folders), "--max-per-domain", "40", "--size", "32"])
+
+    recipe = _load_recipe()
+    config = recipe.make_config(
+        "sneaker2boot",
+        data_dir=str(folders),
+        base_filters=4,
+        feature_dim=8,
+        batch_size=8,
+        epochs=8,
+        export_dir=str(tmp_path / "classifier"),
+    )
+    _, accuracy, export_path = recipe.train(config)
+    # Sneakers and ankle boots are easy to tell apart; chance is 0.5.
+    assert accuracy > 0.75
+    classifier = OnnxClassifier(export_path)
+    assert classifier.class_names == ("sneaker", "ankle boot")
+    assert classifier.image_shape == (32, 32, 3)
+    manifest = json.loads((export_path / "manifest.json").read_text())
+    assert manifest["test_accuracy"] == pytest.approx(accuracy)
+    assert manifest["training_config"]["test_examples"] == 80

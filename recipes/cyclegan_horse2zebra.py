@@ -1,0 +1,330 @@
+"""CycleGAN on horse2zebra (Zhu et al. 2017): train on unpaired images, grids, export both ways.
+
+    python recipes/cyclegan_horse2zebra.py                       # the paper's setup (tfds)
+    python recipes/cyclegan_horse2zebra.py --data-dir DIR        # trainA/ trainB/ testA/ testB/
+    python recipes/cyclegan_horse2zebra.py --preset cpu          # Fashion-MNIST sneaker<->boot
+    python recipes/cyclegan_horse2zebra.py --preset smoke        # a few steps, for tests
+
+The defaults are the paper's (Sec. 4 and the authors' code): 256x256 random
+crops of images resized to 286, random flips, batch 1, the ResNet generator
+with 9 blocks, the 70x70 PatchGAN, least-squares adversarial loss,
+lambda_cycle 10, identity weight 0.5 * lambda_cycle, a 50-image pool, Adam
+2e-4 with beta_1 0.5, 200 epochs: 100 constant, then 100 decaying linearly to
+zero. Data comes from tfds `cycle_gan/<dataset>` or from `--data-dir`.
+
+The `cpu` preset trains the same model, smaller (32x32 crops of 36, 6 blocks,
+16 filters), on a real two-domain folder set built from Fashion-MNIST by
+`recipes/make_unpaired_fashion_mnist.py` (sneakers -> ankle boots). With
+`--classifier-dir` (a two-domain classifier from
+`recipes/train_domain_classifier.py --data-dir ...`) the run ends by scoring
+the translations: the share of translated images the classifier assigns to
+the target domain, and the cycle L1, on every test image.
+
+Outputs: `<run_dir>/samples/epoch_NNN.png` (rows `x | G(x) | F(G(x))`, then
+`y | F(y) | G(F(y))`, for fixed test images), `<run_dir>/loss_curves.png`,
+`<run_dir>/checkpoint.weights.h5` (networks, optimizers, image pools) after
+every epoch, and `<export_dir>/g_x_to_y/` and `<export_dir>/f_y_to_x/`: each a
+SavedModel and `model.onnx` taking any batch and any height and width that
+are multiples of 4, parity-checked at 256x256 and at the training size.
+"""
+
+import dataclasses
+import os
+import sys
+
+import keras
+import numpy as np
+
+from ganzoo import recipe_config
+from ganzoo.callbacks import LossCurves
+from ganzoo.callbacks import TranslationGrid
+from ganzoo.data import DataUnavailableError
+from ganzoo.data import load_unpaired_dataset
+from ganzoo.data import load_unpaired_images
+from ganzoo.export import export_image_translator
+from ganzoo.metrics import translation_scores
+from ganzoo.models import CycleGAN
+from ganzoo.networks import PatchGANDiscriminator
+from ganzoo.networks import ResNetGenerator
+from ganzoo.networks import UNetGenerator
+from ganzoo.recipe_training import fit_with_artifacts
+from ganzoo.recipe_training import training_record
+from ganzoo.schedules import ConstantThenLinearDecay
+
+GENERATORS = ("resnet", "unet")
+CURVE_KEYS = (
+    "g_adversarial_loss",
+    "f_adversarial_loss",
+    "d_x_loss",
+    "d_y_loss",
+    "cycle_loss",
+    "identity_loss",
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    dataset: str = "horse2zebra"
+    # A folder with trainA/ trainB/ testA/ testB/ of JPEG/PNG images; None
+    # reads tfds `cycle_gan/<dataset>`.
+    data_dir: str | None = None
+    domain_x: str = "horse"
+    domain_y: str = "zebra"
+    image_size: int = 256
+    load_size: int = 286
+    batch_size: int = 1
+    generator: str = "resnet"
+    num_residual_blocks: int = 9
+    unet_downsamples: int = 8
+    generator_filters: int = 64
+    discriminator_filters: int = 64
+    discriminator_layers: int = 3
+    lambda_cycle: float = 10.0
+    lambda_identity: float = 0.5
+    pool_size: int = 50
+    learning_rate: float = 2e-4
+    beta_1: float = 0.5
+    epochs: int = 200
+    # The last `decay_epochs` of `epochs` decay the learning rate to zero.
+    decay_epochs: int = 100
+    steps_per_epoch: int | None = None
+    take: int | None = None
+    grid_images: int = 4
+    seed: int = 0
+    # An exported two-domain classifier (class 0: X, class 1: Y) to score the
+    # translations with; None skips the scores.
+    classifier_dir: str | None = None
+    run_dir: str = "runs/cyclegan_horse2zebra"
+    export_dir: str = "exported/cyclegan_horse2zebra"
+    export: bool = True
+    # Re-running a recipe replaces its own previous export.
+    overwrite: bool = True
+
+
+PRESETS = {
+    "default": {},
+    # The same model at CPU size, on real Fashion-MNIST sneakers and ankle
+    # boots (`python recipes/make_unpaired_fashion_mnist.py` writes the folders).
+    "cpu": {
+        "dataset": "fashion_mnist_sneaker2boot",
+        "data_dir": "data/fashion_mnist_sneaker2boot",
+        "domain_x": "sneaker",
+        "domain_y": "ankle boot",
+        "image_size": 32,
+        "load_size": 36,
+        "num_residual_blocks": 6,
+        # 16 filters: 0.49M parameters, both generators exported in < 10 MB.
+        "generator_filters": 16,
+        "discriminator_filters": 32,
+        # Two layers: a 6x6 map of logits, each seeing 34x34 pixels (the
+        # whole crop); three would leave a 2x2 map of 70x70 views.
+        "discriminator_layers": 2,
+        "epochs": 4,
+        "decay_epochs": 2,
+        "steps_per_epoch": 1500,
+        "grid_images": 6,
+        "classifier_dir": "exported/classifiers/fashion_mnist_sneaker2boot",
+        "run_dir": "runs/cyclegan_sneaker2boot",
+        "export_dir": "exported/cyclegan_sneaker2boot",
+    },
+    # A few steps with tiny networks: the end-to-end test (pass --data-dir).
+    "smoke": {
+        "image_size": 16,
+        "load_size": 20,
+        "num_residual_blocks": 1,
+        "generator_filters": 4,
+        "discriminator_filters": 4,
+        "discriminator_layers": 2,
+        "pool_size": 3,
+        "epochs": 2,
+        "decay_epochs": 1,
+        "steps_per_epoch": 3,
+        "take": 8,
+        "grid_images": 2,
+        "run_dir": "runs/cyclegan_smoke",
+        "export_dir": "runs/cyclegan_smoke/export",
+    },
+}
+
+
+def make_config(preset="default", **overrides):
+    """Returns the preset's `Config` with `overrides` applied (unknown keys raise)."""
+    return recipe_config.make_config(Config, PRESETS, preset, **overrides)
+
+
+def build_cycle_gan(config, steps_per_epoch):
+    """The two generators, two discriminators, `CycleGAN` and its compiled optimizers."""
+    if config.generator not in GENERATORS:
+        raise ValueError(f"`generator` must be one of {GENERATORS}. Received: {config.generator!r}")
+    if not 0 <= config.decay_epochs <= config.epochs:
+        raise ValueError(
+            f"`decay_epochs` must be in [0, epochs={config.epochs}]. "
+            f"Received: {config.decay_epochs!r}"
+        )
+
+    def generator(name):
+        if config.generator == "unet":
+            return UNetGenerator(
+                num_downsamples=config.unet_downsamples,
+                base_filters=config.generator_filters,
+                name=name,
+            )
+        return ResNetGenerator(
+            num_residual_blocks=config.num_residual_blocks,
+            base_filters=config.generator_filters,
+            name=name,
+        )
+
+    def discriminator(name):
+        return PatchGANDiscriminator(
+            base_filters=config.discriminator_filters,
+            num_layers=config.discriminator_layers,
+            name=name,
+        )
+
+    cycle_gan = CycleGAN(
+        generator_g=generator("generator_g"),
+        generator_f=generator("generator_f"),
+        discriminator_x=discriminator("discriminator_x"),
+        discriminator_y=discriminator("discriminator_y"),
+        lambda_cycle=config.lambda_cycle,
+        lambda_identity=config.lambda_identity,
+        pool_size=config.pool_size,
+        seed=config.seed,
+    )
+
+    def optimizer():
+        constant_epochs = config.epochs - config.decay_epochs
+        learning_rate = ConstantThenLinearDecay(
+            config.learning_rate,
+            decay_start_step=constant_epochs * steps_per_epoch,
+            decay_steps=max(1, config.decay_epochs * steps_per_epoch),
+        )
+        return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
+
+    cycle_gan.compile(g_optimizer=optimizer(), d_optimizer=optimizer())
+    return cycle_gan
+
+
+def load_test_images(config, split, take=None):
+    """One domain's test images, `(n, image_size, image_size, 3)` in `[-1, 1]`."""
+    return load_unpaired_images(
+        config.dataset, split, data_dir=config.data_dir, image_size=config.image_size, take=take
+    )
+
+
+def evaluate(cycle_gan, config):
+    """Translation scores on every test image with the exported two-domain classifier."""
+    from ganzoo.export import OnnxClassifier
+
+    classifier = OnnxClassifier(config.classifier_dir)
+    return translation_scores(
+        lambda images: cycle_gan.generator_g.predict(images, batch_size=64, verbose=0),
+        lambda images: cycle_gan.generator_f.predict(images, batch_size=64, verbose=0),
+        load_test_images(config, "testA"),
+        load_test_images(config, "testB"),
+        lambda images: classifier.predict(images)[0],
+    )
+
+
+def export(cycle_gan, config, record, grid_path):
+    """Exports G (X -> Y) and F (Y -> X); returns their directories."""
+    image_shape = (config.image_size, config.image_size, 3)
+    parity_sizes = [(256, 256)]
+    if config.image_size != 256:
+        parity_sizes.append((config.image_size, config.image_size))
+    else:
+        parity_sizes.append((128, 192) if config.generator == "resnet" else (256, 512))
+    extra_files = {"translations.png": grid_path} if grid_path else None
+    paths = []
+    for name, generator, source, target in (
+        ("g_x_to_y", cycle_gan.generator_g, config.domain_x, config.domain_y),
+        ("f_y_to_x", cycle_gan.generator_f, config.domain_y, config.domain_x),
+    ):
+        paths.append(
+            export_image_translator(
+                generator,
+                os.path.join(config.export_dir, name),
+                image_shape=image_shape,
+                source_domain=source,
+                target_domain=target,
+                dataset=config.dataset,
+                training_config=record,
+                overwrite=config.overwrite,
+                parity_image_sizes=parity_sizes,
+                extra_files=extra_files,
+            )
+        )
+    return paths
+
+
+def train(config):
+    """Trains, writes grids and checkpoints, scores, exports; returns `(cycle_gan, result)`."""
+    keras.utils.set_random_seed(config.seed)
+    dataset = load_unpaired_dataset(
+        config.dataset,
+        split="train",
+        data_dir=config.data_dir,
+        image_size=config.image_size,
+        load_size=config.load_size,
+        batch_size=config.batch_size,
+        seed=config.seed,
+        take=config.take,
+    )
+    steps_per_epoch = config.steps_per_epoch or int(dataset.cardinality())
+    cycle_gan = build_cycle_gan(config, steps_per_epoch)
+    grid = curves = None
+    if config.run_dir:
+        grid = TranslationGrid(
+            os.path.join(config.run_dir, "samples"),
+            load_test_images(config, "testA", take=config.grid_images),
+            load_test_images(config, "testB", take=config.grid_images),
+        )
+        curves = LossCurves(
+            os.path.join(config.run_dir, "loss_curves.png"),
+            every_n_batches=min(50, steps_per_epoch),
+            loss_keys=CURVE_KEYS,
+            probability_keys=(),
+        )
+    # The dataset repeats and `fit` cuts epochs of `steps_per_epoch` from it.
+    run = fit_with_artifacts(
+        cycle_gan,
+        dataset.repeat(),
+        dataclasses.replace(config, steps_per_epoch=steps_per_epoch),
+        grid=grid,
+        curves=curves,
+    )
+    result = {"train_seconds": round(run.train_seconds, 1)}
+    if config.classifier_dir:
+        result["translation_scores"] = evaluate(cycle_gan, config)
+        print("Translation scores:", result["translation_scores"])
+    if config.export:
+        record = training_record(
+            config,
+            "recipes/cyclegan_horse2zebra.py",
+            run,
+            steps_per_epoch=steps_per_epoch,
+            **{key: value for key, value in result.items() if key != "train_seconds"},
+        )
+        paths = export(cycle_gan, config, record, run.extra_files.get("samples.png"))
+        result["exports"] = [str(path) for path in paths]
+        print("Exported the generators to", ", ".join(result["exports"]))
+    return cycle_gan, result
+
+
+def parse_args(argv):
+    return recipe_config.parse_config(Config, PRESETS, argv, description=__doc__.split("\n\n")[0])
+
+
+def main(argv=None):
+    config = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        train(config)
+    except DataUnavailableError as error:
+        # No traceback: the message says how to provide the data.
+        raise SystemExit(f"error: {error}") from None
+
+
+if __name__ == "__main__":
+    np.set_printoptions(precision=4)
+    main()
