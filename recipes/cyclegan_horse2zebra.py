@@ -52,14 +52,6 @@ from ganzoo.recipe_training import training_record
 from ganzoo.schedules import ConstantThenLinearDecay
 
 GENERATORS = ("resnet", "unet")
-CURVE_KEYS = (
-    "g_adversarial_loss",
-    "f_adversarial_loss",
-    "d_x_loss",
-    "d_y_loss",
-    "cycle_loss",
-    "identity_loss",
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -283,7 +275,8 @@ def train(config):
         curves = LossCurves(
             os.path.join(config.run_dir, "loss_curves.png"),
             every_n_batches=min(50, steps_per_epoch),
-            loss_keys=CURVE_KEYS,
+            # Every term but the two totals, which would dwarf them.
+            loss_keys=[name for name in cycle_gan.trackers if name not in ("g_loss", "d_loss")],
             probability_keys=(),
         )
     # The dataset repeats and `fit` cuts epochs of `steps_per_epoch` from it.

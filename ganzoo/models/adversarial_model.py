@@ -5,9 +5,11 @@ import tensorflow as tf
 
 from ganzoo.losses import get_discriminator_loss
 from ganzoo.losses import get_generator_loss
+from ganzoo.models.two_optimizers import TwoOptimizerCompileConfig
+from ganzoo.models.two_optimizers import check_optimizers
 
 
-class AdversarialModel(keras.Model):
+class AdversarialModel(TwoOptimizerCompileConfig, keras.Model):
     """Private base of `GAN` and `ConditionalGAN`: everything but the step.
 
     Holds the generator and the discriminator, validates them, configures the
@@ -125,30 +127,12 @@ class AdversarialModel(keras.Model):
                 unknown, or `discriminator_loss` is None with a callable
                 `generator_loss`.
         """
-        for argument, optimizer in (
-            ("d_optimizer", d_optimizer),
-            ("g_optimizer", g_optimizer),
-        ):
-            if not isinstance(optimizer, keras.optimizers.Optimizer):
-                raise TypeError(
-                    f"`{argument}` must be a keras.optimizers.Optimizer. "
-                    f"Received: {type(optimizer).__name__}"
-                )
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "`d_optimizer` and `g_optimizer` must be two optimizer "
-                "instances; the same object was passed for both."
-            )
         if discriminator_loss is None:
             if not isinstance(generator_loss, str):
                 raise ValueError("Pass `discriminator_loss` when `generator_loss` is a callable.")
             discriminator_loss = generator_loss
+        d_optimizer, g_optimizer = check_optimizers(d_optimizer, g_optimizer)
         super().compile(**kwargs)
-        if keras.mixed_precision.global_policy().name == "mixed_float16":
-            # Keras wraps only `self.optimizer` automatically; float16 needs
-            # loss scaling on both.
-            d_optimizer = with_loss_scaling(d_optimizer)
-            g_optimizer = with_loss_scaling(g_optimizer)
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.generator_loss_fn = get_generator_loss(generator_loss)
@@ -280,27 +264,3 @@ class AdversarialModel(keras.Model):
         for key in ("generator", "discriminator"):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return {}
-        return {
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            **{
-                key: keras.saving.serialize_keras_object(value)
-                for key, value in self._loss_identifiers.items()
-            },
-        }
-
-    def compile_from_config(self, config):
-        self.compile(
-            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
-        )
-
-
-def with_loss_scaling(optimizer):
-    """Wraps `optimizer` in a `LossScaleOptimizer` unless it is one (float16 training)."""
-    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return optimizer
-    return keras.optimizers.LossScaleOptimizer(optimizer)

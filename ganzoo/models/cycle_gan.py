@@ -9,11 +9,12 @@ from ganzoo.losses import get_discriminator_loss
 from ganzoo.losses import get_generator_loss
 from ganzoo.losses import identity_loss
 from ganzoo.losses import least_squares_cycle_gan_generator_loss
-from ganzoo.models.adversarial_model import with_loss_scaling
+from ganzoo.models.two_optimizers import TwoOptimizerCompileConfig
+from ganzoo.models.two_optimizers import check_optimizers
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class CycleGAN(keras.Model):
+class CycleGAN(TwoOptimizerCompileConfig, keras.Model):
     """Two generators and two discriminators trained on unpaired images with `fit`.
 
     `generator_g` translates domain X to Y and `generator_f` Y to X;
@@ -196,21 +197,8 @@ class CycleGAN(keras.Model):
             ValueError: if the same optimizer object is passed twice, or a loss
                 name is unknown.
         """
-        for argument, optimizer in (("g_optimizer", g_optimizer), ("d_optimizer", d_optimizer)):
-            if not isinstance(optimizer, keras.optimizers.Optimizer):
-                raise TypeError(
-                    f"`{argument}` must be a keras.optimizers.Optimizer. "
-                    f"Received: {type(optimizer).__name__}"
-                )
-        if g_optimizer is d_optimizer:
-            raise ValueError(
-                "`g_optimizer` and `d_optimizer` must be two optimizer instances; the "
-                "same object was passed for both."
-            )
+        d_optimizer, g_optimizer = check_optimizers(d_optimizer, g_optimizer)
         super().compile(**kwargs)
-        if keras.mixed_precision.global_policy().name == "mixed_float16":
-            g_optimizer = with_loss_scaling(g_optimizer)
-            d_optimizer = with_loss_scaling(d_optimizer)
         self.g_optimizer = g_optimizer
         self.d_optimizer = d_optimizer
         self.generator_loss_fn = get_generator_loss(generator_loss)
@@ -403,23 +391,6 @@ class CycleGAN(keras.Model):
         for name in _NETWORKS:
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return {}
-        return {
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            **{
-                key: keras.saving.serialize_keras_object(value)
-                for key, value in self._loss_identifiers.items()
-            },
-        }
-
-    def compile_from_config(self, config):
-        self.compile(
-            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
-        )
 
 
 _NETWORKS = ("generator_g", "generator_f", "discriminator_x", "discriminator_y")

@@ -1,0 +1,68 @@
+"""What every wrapper with a generator optimizer and a discriminator optimizer shares.
+
+`GAN`, `ConditionalGAN`, `SemiSupervisedGAN` (through `AdversarialModel`) and
+`CycleGAN` each `compile` with `d_optimizer` and `g_optimizer`; this module
+checks those two, wraps them for float16 loss scaling, and makes the compile
+configuration (optimizers and loss identifiers) survive `model.save`.
+"""
+
+import keras
+
+
+def check_optimizers(d_optimizer, g_optimizer):
+    """Returns the two optimizers, loss-scaled under `mixed_float16`.
+
+    Raises:
+        TypeError: if either is not a `keras.optimizers.Optimizer`.
+        ValueError: if both are the same object (each must keep its own slots
+            and step count).
+    """
+    for argument, optimizer in (("d_optimizer", d_optimizer), ("g_optimizer", g_optimizer)):
+        if not isinstance(optimizer, keras.optimizers.Optimizer):
+            raise TypeError(
+                f"`{argument}` must be a keras.optimizers.Optimizer. "
+                f"Received: {type(optimizer).__name__}"
+            )
+    if d_optimizer is g_optimizer:
+        raise ValueError(
+            "`d_optimizer` and `g_optimizer` must be two optimizer instances; the same "
+            "object was passed for both."
+        )
+    if keras.mixed_precision.global_policy().name == "mixed_float16":
+        # Keras wraps only `self.optimizer` automatically; float16 needs loss
+        # scaling on both.
+        d_optimizer = with_loss_scaling(d_optimizer)
+        g_optimizer = with_loss_scaling(g_optimizer)
+    return d_optimizer, g_optimizer
+
+
+def with_loss_scaling(optimizer):
+    """Wraps `optimizer` in a `LossScaleOptimizer` unless it is one (float16 training)."""
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        return optimizer
+    return keras.optimizers.LossScaleOptimizer(optimizer)
+
+
+class TwoOptimizerCompileConfig:
+    """Mixin: `get_compile_config` / `compile_from_config` for a two-optimizer `compile`.
+
+    The model sets `d_optimizer`, `g_optimizer` and `_loss_identifiers` (a
+    dict of the loss arguments `compile` was given) in its `compile`.
+    """
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        return {
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            **{
+                key: keras.saving.serialize_keras_object(value)
+                for key, value in self._loss_identifiers.items()
+            },
+        }
+
+    def compile_from_config(self, config):
+        self.compile(
+            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
+        )
