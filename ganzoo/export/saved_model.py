@@ -2,6 +2,8 @@
 
 import pathlib
 
+import tensorflow as tf
+
 from ganzoo.export.serving_model import build_serving_model
 
 SERVING_ENDPOINT = "serve"
@@ -53,10 +55,24 @@ def export_saved_model(model, path, input_signature, *, output_names=None):
     if path.exists():
         raise FileExistsError(f"SavedModel path already exists: '{path}'.")
     serving_model, export_signature = build_serving_model(model, input_signature, output_names)
-    serving_model.export(
+    # `keras.Model.export` stores every weight twice (once per Keras variable
+    # wrapper, once per captured `tf.Variable`; keras issue 23553), doubling
+    # the artifact and the memory of whoever loads it. Saving a module that
+    # tracks only the underlying `tf.Variable`s, which the traced function
+    # captures too, stores each once.
+    specs = export_signature[0] if len(export_signature) == 1 else export_signature
+
+    def serve(*inputs):
+        return serving_model(inputs[0] if len(inputs) == 1 else list(inputs), training=False)
+
+    module = tf.Module()
+    module.variables_to_save = [variable.value for variable in serving_model.variables]
+    flat_specs = [specs] if isinstance(specs, tf.TensorSpec) else list(specs)
+    module.serve = tf.function(serve, input_signature=flat_specs, autograph=False)
+    concrete = module.serve.get_concrete_function()
+    tf.saved_model.save(
+        module,
         str(path),
-        format="tf_saved_model",
-        input_signature=export_signature,
-        verbose=False,
+        signatures={DEFAULT_SIGNATURE: concrete, SERVING_ENDPOINT: concrete},
     )
     return path
