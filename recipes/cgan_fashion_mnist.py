@@ -49,7 +49,9 @@ class Config:
     kernel_size: int = 5
     batch_size: int = 128
     discriminator_steps: int = 1
-    epochs: int = 6
+    # Label accuracy (domain classifier) 0.61 after 3 epochs, 0.79 after 6,
+    # 0.90 after 12 (FID 9.6 -> 3.8 -> 0.84).
+    epochs: int = 12
     steps_per_epoch: int | None = None
     take: int | None = None
     learning_rate: float = 2e-4
