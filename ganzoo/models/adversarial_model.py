@@ -5,11 +5,11 @@ import tensorflow as tf
 
 from ganzoo.losses import get_discriminator_loss
 from ganzoo.losses import get_generator_loss
-from ganzoo.models.two_optimizers import TwoOptimizerCompileConfig
+from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
 
 
-class AdversarialModel(TwoOptimizerCompileConfig, keras.Model):
+class AdversarialModel(TwoOptimizerMixin, keras.Model):
     """Private base of `GAN` and `ConditionalGAN`: everything but the step.
 
     Holds the generator and the discriminator, validates them, configures the

@@ -7,6 +7,7 @@ import tensorflow as tf
 from ganzoo.latents import interpolate_latents
 from ganzoo.latents import sample_latents
 from ganzoo.models.adversarial_model import AdversarialModel
+from ganzoo.models.two_optimizers import step_logs
 
 # How many out-of-range labels an error message lists before "...".
 _MAX_LISTED_LABELS = 10
@@ -155,7 +156,7 @@ class ConditionalGAN(AdversarialModel):
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
         self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
         self.g_loss_tracker.update_state(g_loss)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return step_logs({metric.name: metric.result() for metric in self.metrics})
 
     def _unpack_batch(self, data):
         """Returns `(images, int32 labels of shape (batch,))`, checked at trace time."""

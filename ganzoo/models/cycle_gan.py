@@ -9,12 +9,13 @@ from ganzoo.losses import get_discriminator_loss
 from ganzoo.losses import get_generator_loss
 from ganzoo.losses import identity_loss
 from ganzoo.losses import least_squares_cycle_gan_generator_loss
-from ganzoo.models.two_optimizers import TwoOptimizerCompileConfig
+from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
+from ganzoo.models.two_optimizers import step_logs
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class CycleGAN(TwoOptimizerCompileConfig, keras.Model):
+class CycleGAN(TwoOptimizerMixin, keras.Model):
     """Two generators and two discriminators trained on unpaired images with `fit`.
 
     `generator_g` translates domain X to Y and `generator_f` Y to X;
@@ -281,7 +282,7 @@ class CycleGAN(TwoOptimizerCompileConfig, keras.Model):
 
         for name, value in losses.items():
             self.trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        return step_logs({name: tracker.result() for name, tracker in self.trackers.items()})
 
     def test_step(self, data):
         real_x, real_y = self._unpack(data)

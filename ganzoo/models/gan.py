@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 
 from ganzoo.models.adversarial_model import AdversarialModel
+from ganzoo.models.two_optimizers import step_logs
 from ganzoo.models.unconditional_sampling import UnconditionalSampling
 
 
@@ -103,7 +104,7 @@ class GAN(UnconditionalSampling, AdversarialModel):
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
         self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
         self.g_loss_tracker.update_state(g_loss)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return step_logs({metric.name: metric.result() for metric in self.metrics})
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """Trains the GAN; see `keras.Model.fit`.

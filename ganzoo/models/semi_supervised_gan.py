@@ -9,6 +9,7 @@ from ganzoo.data.semi_supervised import UNLABELLED_IMAGES
 from ganzoo.losses import feature_distance
 from ganzoo.losses import real_fake_logit
 from ganzoo.models.adversarial_model import AdversarialModel
+from ganzoo.models.two_optimizers import step_logs
 from ganzoo.models.unconditional_sampling import UnconditionalSampling
 
 FEATURE_MATCHING = "feature_matching"
@@ -264,7 +265,7 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
         self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
         self.g_loss_tracker.update_state(g_loss)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return step_logs({metric.name: metric.result() for metric in self.metrics})
 
     def _feature_matching_loss(self, real_images, fake_images):
         """Salimans et al. 2016, Sec. 3.1, with feature means over the global batch."""

@@ -3,10 +3,12 @@
 `GAN`, `ConditionalGAN`, `SemiSupervisedGAN` (through `AdversarialModel`) and
 `CycleGAN` each `compile` with `d_optimizer` and `g_optimizer`; this module
 checks those two, wraps them for float16 loss scaling, and makes the compile
-configuration (optimizers and loss identifiers) survive `model.save`.
+configuration (optimizers and loss identifiers) survive `model.save`, and
+shapes the step logs so that `fit` works under `MultiWorkerMirroredStrategy`.
 """
 
 import keras
+import tensorflow as tf
 
 
 def check_optimizers(d_optimizer, g_optimizer):
@@ -43,12 +45,26 @@ def with_loss_scaling(optimizer):
     return keras.optimizers.LossScaleOptimizer(optimizer)
 
 
-class TwoOptimizerCompileConfig:
-    """Mixin: `get_compile_config` / `compile_from_config` for a two-optimizer `compile`.
+class TwoOptimizerMixin:
+    """Mixin of the training wrappers: compile config and `fit` under every strategy.
 
-    The model sets `d_optimizer`, `g_optimizer` and `_loss_identifiers` (a
-    dict of the loss arguments `compile` was given) in its `compile`.
+    `get_compile_config` / `compile_from_config` make a two-optimizer
+    `compile` survive `model.save`: the model sets `d_optimizer`,
+    `g_optimizer` and `_loss_identifiers` (a dict of the loss arguments
+    `compile` was given) in its `compile`.
+
+    `_maybe_symbolic_build` is skipped: these wrappers are built in
+    `__init__` (networks, trackers) and `compile` (optimizer slots), so
+    Keras' symbolic build has nothing to do, and under a multi-worker
+    `MultiWorkerMirroredStrategy` it fails on a batch that is a tuple, such as
+    CycleGAN's `(x, y)`: it reduces the first distributed batch with
+    `strategy.reduce("MEAN", batch, axis=None)`, which cannot convert the
+    `PerReplica` of a tuple ("Attempt to convert a value (PerReplica...)").
     """
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        if not (self.built and self.compiled):
+            super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
     def get_compile_config(self):
         if not self.compiled:
@@ -66,3 +82,36 @@ class TwoOptimizerCompileConfig:
         self.compile(
             **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
         )
+
+
+def step_logs(logs):
+    """Returns `train_step` logs in the shape `fit` can reduce under the active strategy.
+
+    Keras 3's `fit` reduces the logs of a multi-worker
+    `MultiWorkerMirroredStrategy` step with `strategy.reduce("MEAN", v,
+    axis=0)`, which fails on scalars ("Invalid reduction dimension 0 for input
+    with 0 dimensions"; keras issue 20585). There each log becomes a
+    shape-`(1,)` tensor, which that reduction turns back into the scalar mean
+    over replicas; elsewhere the logs are returned unchanged.
+
+    Args:
+        logs: dict of metric name to scalar tensor.
+
+    Returns:
+        dict with the same keys.
+    """
+    if not _multi_worker():
+        return logs
+    return {name: tf.reshape(value, (1,)) for name, value in logs.items()}
+
+
+def _multi_worker():
+    if not tf.distribute.has_strategy():
+        return False
+    strategy = tf.distribute.get_strategy()
+    # Keras takes the failing branch exactly for a collective all-reduce
+    # strategy that spans several workers.
+    return (
+        isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+        and strategy.extended._in_multi_worker_mode()
+    )

@@ -15,7 +15,9 @@ def test_each_weight_is_stored_once_and_restored(tmp_path):
     reader = tf.train.load_checkpoint(str(path / "variables" / "variables"))
     shapes = reader.get_variable_to_shape_map()
     stored = sum(
-        int(np.prod(shape)) for key, shape in shapes.items() if key != "_CHECKPOINTABLE_OBJECT_GRAPH"
+        int(np.prod(shape))
+        for key, shape in shapes.items()
+        if key != "_CHECKPOINTABLE_OBJECT_GRAPH"
     )
     assert stored == generator.count_params()
 
