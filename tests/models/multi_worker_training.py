@@ -20,17 +20,40 @@ def build(model_name):
     import keras
 
     from ganzoo.models import GAN
+    from ganzoo.models import ConditionalGAN
     from ganzoo.models import CycleGAN
+    from ganzoo.models import SemiSupervisedGAN
+    from ganzoo.networks import ConditionalDCGANDiscriminator
+    from ganzoo.networks import ConditionalDCGANGenerator
     from ganzoo.networks import DCGANDiscriminator
     from ganzoo.networks import DCGANGenerator
     from ganzoo.networks import PatchGANDiscriminator
     from ganzoo.networks import ResNetGenerator
+    from ganzoo.networks import SemiSupervisedDiscriminator
 
     keras.utils.set_random_seed(1)
     if model_name == "gan":
         model = GAN(
             generator=DCGANGenerator(8, (28, 28, 1), base_filters=4),
             discriminator=DCGANDiscriminator((28, 28, 1), base_filters=4),
+            seed=3,
+        )
+    elif model_name == "conditional_gan":
+        model = ConditionalGAN(
+            generator=ConditionalDCGANGenerator(8, 3, (28, 28, 1), base_filters=4, embedding_dim=4),
+            discriminator=ConditionalDCGANDiscriminator(
+                3, (28, 28, 1), base_filters=4, embedding_dim=4
+            ),
+            num_classes=3,
+            seed=3,
+        )
+    elif model_name == "semi_supervised_gan":
+        model = SemiSupervisedGAN(
+            generator=DCGANGenerator(8, (28, 28, 1), base_filters=4),
+            discriminator=SemiSupervisedDiscriminator(
+                3, (28, 28, 1), base_filters=4, input_dropout=0.0, dropout=0.0
+            ),
+            num_classes=3,
             seed=3,
         )
     else:
@@ -54,12 +77,33 @@ def dataset(model_name, worker):
     if model_name == "gan":
         images = rng.uniform(-1, 1, (12, 28, 28, 1)).astype(np.float32)
         data = tf.data.Dataset.from_tensor_slices(images)
+    elif model_name == "conditional_gan":
+        images = rng.uniform(-1, 1, (12, 28, 28, 1)).astype(np.float32)
+        data = tf.data.Dataset.from_tensor_slices((images, rng.integers(0, 3, 12)))
+    elif model_name == "semi_supervised_gan":
+        from ganzoo.data import semi_supervised_dataset
+
+        pixels = rng.integers(0, 256, (12, 28, 28, 1), dtype=np.uint8)
+        data = semi_supervised_dataset(
+            pixels,
+            np.arange(12) % 3,
+            num_labels=6,
+            num_classes=3,
+            batch_size=4,
+            labelled_batch_size=2,
+            seed=worker,
+        ).dataset
+        return data.with_options(_unsharded())
     else:
         images = rng.uniform(-1, 1, (12, 16, 16, 3)).astype(np.float32)
         data = tf.data.Dataset.from_tensor_slices((images, images[::-1].copy()))
+    return data.batch(4, drop_remainder=True).with_options(_unsharded())
+
+
+def _unsharded():
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.OFF
-    return data.batch(4, drop_remainder=True).with_options(options)
+    return options
 
 
 def main(model_name, output):

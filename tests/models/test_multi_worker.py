@@ -26,7 +26,9 @@ def free_ports(count):
 
 
 @pytest.mark.large
-@pytest.mark.parametrize("model_name", ["gan", "cycle_gan"])
+@pytest.mark.parametrize(
+    "model_name", ["gan", "conditional_gan", "semi_supervised_gan", "cycle_gan"]
+)
 def test_two_workers_end_with_identical_weights(model_name, tmp_path):
     workers = [f"127.0.0.1:{port}" for port in free_ports(2)]
     processes = []
