@@ -15,6 +15,7 @@ import keras
 
 from ganzoo.callbacks import LossCurves
 from ganzoo.callbacks import SampleGrid
+from ganzoo.callbacks import StopOnNonFiniteLoss
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,7 +43,9 @@ def fit_with_artifacts(
     Under `config.run_dir` (nothing is written when it is empty):
     `samples/epoch_NNN.png` (by default from fixed latents seeded by
     `config.seed`, one row per class for conditional models),
-    `loss_curves.png`, and `checkpoint.weights.h5` after every epoch.
+    `loss_curves.png`, and `checkpoint.weights.h5` after every epoch. A NaN
+    or infinite loss stops the run with `NonFiniteLossError` and leaves the
+    last checkpoint as it was.
 
     Args:
         model: a ganzoo model; with `generate` and `latent_dim` unless `grid`
@@ -62,7 +65,9 @@ def fit_with_artifacts(
     Returns:
         `TrainingRun`.
     """
-    callbacks = []
+    # Stops at the first NaN/Inf loss before an epoch-end checkpoint can
+    # overwrite the last good one.
+    callbacks = [StopOnNonFiniteLoss()]
     sample_grid = loss_curves = None
     if config.run_dir:
         sample_grid = grid or SampleGrid(
@@ -72,7 +77,7 @@ def fit_with_artifacts(
         checkpoint = keras.callbacks.ModelCheckpoint(
             os.path.join(config.run_dir, "checkpoint.weights.h5"), save_weights_only=True
         )
-        callbacks = [sample_grid, loss_curves, checkpoint]
+        callbacks += [sample_grid, loss_curves, checkpoint]
     start = time.perf_counter()
     history = model.fit(
         dataset,
