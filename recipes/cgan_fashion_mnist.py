@@ -29,7 +29,9 @@ from ganzoo.export import export_conditional_generator
 from ganzoo.models import ConditionalGAN
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
+from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
+from ganzoo.recipe_training import is_chief
 from ganzoo.recipe_training import training_record
 
 
@@ -58,6 +60,9 @@ class Config:
     beta_1: float = 0.5
     generator_loss: str = "non_saturating"
     seed: int = 0
+    # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
+    # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
+    distribution: str = "default"
     grid_columns: int = 10
     run_dir: str = "runs/cgan_fashion_mnist"
     export_dir: str = "exported/cgan_fashion_mnist"
@@ -88,6 +93,11 @@ def make_config(preset="default", **overrides):
 def train(config):
     """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
     keras.utils.set_random_seed(config.seed)
+    strategy = distribution_strategy(config.distribution)
+    chief = is_chief(strategy)
+    if not chief:
+        # Only the chief writes grids, checkpoints and exports.
+        config = dataclasses.replace(config, run_dir="")
     info = dataset_info(config.dataset)
     dataset = load_image_dataset(
         config.dataset,
@@ -98,39 +108,42 @@ def train(config):
         source=config.data_source,
         take=config.take,
     )
-    generator = ConditionalDCGANGenerator(
-        latent_dim=config.latent_dim,
-        num_classes=info.num_classes,
-        image_shape=info.image_shape,
-        base_filters=config.base_filters,
-        kernel_size=config.kernel_size,
-        embedding_dim=config.embedding_dim,
-        conditioning=config.generator_conditioning,
-    )
-    discriminator = ConditionalDCGANDiscriminator(
-        num_classes=info.num_classes,
-        image_shape=info.image_shape,
-        base_filters=config.base_filters,
-        kernel_size=config.kernel_size,
-        conditioning=config.conditioning,
-        embedding_dim=config.embedding_dim,
-    )
-    gan = ConditionalGAN(
-        generator=generator,
-        discriminator=discriminator,
-        num_classes=info.num_classes,
-        latent_dim=config.latent_dim,
-        discriminator_steps=config.discriminator_steps,
-        seed=config.seed,
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-        g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-        generator_loss=config.generator_loss,
-    )
-    run = fit_with_artifacts(
-        gan, dataset, config, grid_samples=config.grid_columns * info.num_classes
-    )
+    with strategy.scope():
+        generator = ConditionalDCGANGenerator(
+            latent_dim=config.latent_dim,
+            num_classes=info.num_classes,
+            image_shape=info.image_shape,
+            base_filters=config.base_filters,
+            kernel_size=config.kernel_size,
+            embedding_dim=config.embedding_dim,
+            conditioning=config.generator_conditioning,
+        )
+        discriminator = ConditionalDCGANDiscriminator(
+            num_classes=info.num_classes,
+            image_shape=info.image_shape,
+            base_filters=config.base_filters,
+            kernel_size=config.kernel_size,
+            conditioning=config.conditioning,
+            embedding_dim=config.embedding_dim,
+        )
+        gan = ConditionalGAN(
+            generator=generator,
+            discriminator=discriminator,
+            num_classes=info.num_classes,
+            latent_dim=config.latent_dim,
+            discriminator_steps=config.discriminator_steps,
+            seed=config.seed,
+        )
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+            g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+            generator_loss=config.generator_loss,
+        )
+        run = fit_with_artifacts(
+            gan, dataset, config, grid_samples=config.grid_columns * info.num_classes
+        )
+    if not chief:
+        return gan, None
     export_path = export_conditional_generator(
         generator,
         config.export_dir,

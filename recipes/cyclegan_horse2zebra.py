@@ -47,7 +47,9 @@ from ganzoo.models import CycleGAN
 from ganzoo.networks import PatchGANDiscriminator
 from ganzoo.networks import ResNetGenerator
 from ganzoo.networks import UNetGenerator
+from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
+from ganzoo.recipe_training import is_chief
 from ganzoo.recipe_training import training_record
 from ganzoo.schedules import ConstantThenLinearDecay
 
@@ -83,6 +85,9 @@ class Config:
     take: int | None = None
     grid_images: int = 4
     seed: int = 0
+    # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
+    # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
+    distribution: str = "default"
     # An exported two-domain classifier (class 0: X, class 1: Y) to score the
     # translations with; None skips the scores.
     classifier_dir: str | None = None
@@ -253,6 +258,11 @@ def export(cycle_gan, config, record, grid_path):
 def train(config):
     """Trains, writes grids and checkpoints, scores, exports; returns `(cycle_gan, result)`."""
     keras.utils.set_random_seed(config.seed)
+    strategy = distribution_strategy(config.distribution)
+    chief = is_chief(strategy)
+    if not chief:
+        # Only the chief writes grids, checkpoints and exports.
+        config = dataclasses.replace(config, run_dir="")
     dataset = load_unpaired_dataset(
         config.dataset,
         split="train",
@@ -264,34 +274,35 @@ def train(config):
         take=config.take,
     )
     steps_per_epoch = config.steps_per_epoch or int(dataset.cardinality())
-    cycle_gan = build_cycle_gan(config, steps_per_epoch)
-    grid = curves = None
-    if config.run_dir:
-        grid = TranslationGrid(
-            os.path.join(config.run_dir, "samples"),
-            load_test_images(config, "testA", take=config.grid_images),
-            load_test_images(config, "testB", take=config.grid_images),
+    with strategy.scope():
+        cycle_gan = build_cycle_gan(config, steps_per_epoch)
+        grid = curves = None
+        if config.run_dir:
+            grid = TranslationGrid(
+                os.path.join(config.run_dir, "samples"),
+                load_test_images(config, "testA", take=config.grid_images),
+                load_test_images(config, "testB", take=config.grid_images),
+            )
+            curves = LossCurves(
+                os.path.join(config.run_dir, "loss_curves.png"),
+                every_n_batches=min(50, steps_per_epoch),
+                # Every term but the two totals, which would dwarf them.
+                loss_keys=[name for name in cycle_gan.trackers if name not in ("g_loss", "d_loss")],
+                probability_keys=(),
+            )
+        # The dataset repeats and `fit` cuts epochs of `steps_per_epoch` from it.
+        run = fit_with_artifacts(
+            cycle_gan,
+            dataset.repeat(),
+            dataclasses.replace(config, steps_per_epoch=steps_per_epoch),
+            grid=grid,
+            curves=curves,
         )
-        curves = LossCurves(
-            os.path.join(config.run_dir, "loss_curves.png"),
-            every_n_batches=min(50, steps_per_epoch),
-            # Every term but the two totals, which would dwarf them.
-            loss_keys=[name for name in cycle_gan.trackers if name not in ("g_loss", "d_loss")],
-            probability_keys=(),
-        )
-    # The dataset repeats and `fit` cuts epochs of `steps_per_epoch` from it.
-    run = fit_with_artifacts(
-        cycle_gan,
-        dataset.repeat(),
-        dataclasses.replace(config, steps_per_epoch=steps_per_epoch),
-        grid=grid,
-        curves=curves,
-    )
     result = {"train_seconds": round(run.train_seconds, 1)}
     if config.classifier_dir:
         result["translation_scores"] = evaluate(cycle_gan, config)
         print("Translation scores:", result["translation_scores"])
-    if config.export:
+    if config.export and chief:
         record = training_record(
             config,
             "recipes/cyclegan_horse2zebra.py",

@@ -27,7 +27,9 @@ from ganzoo.export import export_generator
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
+from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
+from ganzoo.recipe_training import is_chief
 from ganzoo.recipe_training import training_record
 
 
@@ -48,6 +50,9 @@ class Config:
     generator_loss: str = "non_saturating"
     jit_compile: bool = False
     seed: int = 0
+    # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
+    # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
+    distribution: str = "default"
     grid_samples: int = 64
     run_dir: str = "runs/dcgan_fashion_mnist"
     export_dir: str = "exported/dcgan_fashion_mnist"
@@ -78,6 +83,11 @@ def make_config(preset="default", **overrides):
 def train(config):
     """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
     keras.utils.set_random_seed(config.seed)
+    strategy = distribution_strategy(config.distribution)
+    chief = is_chief(strategy)
+    if not chief:
+        # Only the chief writes grids, checkpoints and exports.
+        config = dataclasses.replace(config, run_dir="")
     info = dataset_info(config.dataset)
     # Algorithm 1 draws k real minibatches per iteration: one dataset batch
     # holds all k of them.
@@ -89,31 +99,34 @@ def train(config):
         source=config.data_source,
         take=config.take,
     )
-    generator = DCGANGenerator(
-        latent_dim=config.latent_dim,
-        image_shape=info.image_shape,
-        base_filters=config.base_filters,
-        kernel_size=config.kernel_size,
-    )
-    discriminator = DCGANDiscriminator(
-        image_shape=info.image_shape,
-        base_filters=config.base_filters,
-        kernel_size=config.kernel_size,
-    )
-    gan = GAN(
-        generator=generator,
-        discriminator=discriminator,
-        latent_dim=config.latent_dim,
-        discriminator_steps=config.discriminator_steps,
-        seed=config.seed,
-    )
-    gan.compile(
-        d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-        g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-        generator_loss=config.generator_loss,
-        jit_compile=config.jit_compile,
-    )
-    run = fit_with_artifacts(gan, dataset, config, grid_samples=config.grid_samples)
+    with strategy.scope():
+        generator = DCGANGenerator(
+            latent_dim=config.latent_dim,
+            image_shape=info.image_shape,
+            base_filters=config.base_filters,
+            kernel_size=config.kernel_size,
+        )
+        discriminator = DCGANDiscriminator(
+            image_shape=info.image_shape,
+            base_filters=config.base_filters,
+            kernel_size=config.kernel_size,
+        )
+        gan = GAN(
+            generator=generator,
+            discriminator=discriminator,
+            latent_dim=config.latent_dim,
+            discriminator_steps=config.discriminator_steps,
+            seed=config.seed,
+        )
+        gan.compile(
+            d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+            g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+            generator_loss=config.generator_loss,
+            jit_compile=config.jit_compile,
+        )
+        run = fit_with_artifacts(gan, dataset, config, grid_samples=config.grid_samples)
+    if not chief:
+        return gan, None
     export_path = export_generator(
         generator,
         config.export_dir,

@@ -35,7 +35,9 @@ from ganzoo.export import export_generator
 from ganzoo.models import SemiSupervisedGAN
 from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import SemiSupervisedDiscriminator
+from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
+from ganzoo.recipe_training import is_chief
 from ganzoo.recipe_training import training_record
 
 
@@ -64,6 +66,9 @@ class Config:
     unsupervised_weight: float = 0.5
     # Chooses the labelled subset, the weights and the data order.
     seed: int = 0
+    # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
+    # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
+    distribution: str = "default"
     run_dir: str = "runs/sgan_fashion_mnist"
     export_dir: str = "exported/sgan_fashion_mnist"
     export: bool = True
@@ -135,28 +140,34 @@ def train(config):
     `seed`, `labelled_indices` and, when exported, `export_dir`.
     """
     keras.utils.set_random_seed(config.seed)
+    strategy = distribution_strategy(config.distribution)
+    chief = is_chief(strategy)
+    if not chief:
+        # Only the chief writes grids, checkpoints and exports.
+        config = dataclasses.replace(config, run_dir="")
     info = dataset_info(config.dataset)
     data = load_training_data(config)
     test_dataset = load_test_dataset(config)
-    generator = DCGANGenerator(
-        latent_dim=config.latent_dim,
-        image_shape=info.image_shape,
-        base_filters=config.generator_filters,
-    )
-    sgan = SemiSupervisedGAN(
-        generator=generator,
-        discriminator=build_discriminator(config, info),
-        num_classes=info.num_classes,
-        latent_dim=config.latent_dim,
-        unsupervised_weight=config.unsupervised_weight,
-        seed=config.seed,
-    )
-    sgan.compile(
-        d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-        g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-        generator_loss=config.generator_loss,
-    )
-    run = fit_with_artifacts(sgan, data.dataset, config, verbose=1 if config.export else 2)
+    with strategy.scope():
+        generator = DCGANGenerator(
+            latent_dim=config.latent_dim,
+            image_shape=info.image_shape,
+            base_filters=config.generator_filters,
+        )
+        sgan = SemiSupervisedGAN(
+            generator=generator,
+            discriminator=build_discriminator(config, info),
+            num_classes=info.num_classes,
+            latent_dim=config.latent_dim,
+            unsupervised_weight=config.unsupervised_weight,
+            seed=config.seed,
+        )
+        sgan.compile(
+            d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+            g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+            generator_loss=config.generator_loss,
+        )
+        run = fit_with_artifacts(sgan, data.dataset, config, verbose=1 if config.export else 2)
     test_accuracy = float(sgan.evaluate(test_dataset, return_dict=True, verbose=0)["accuracy"])
     print(f"{config.num_labels} labels: test accuracy {test_accuracy:.4f} on the whole test split.")
     result = {
@@ -166,7 +177,7 @@ def train(config):
         "train_seconds": round(run.train_seconds, 1),
         "labelled_indices": data.labelled_indices.tolist(),
     }
-    if config.export:
+    if config.export and chief:
         result["export_dir"] = _export(config, info, sgan, result, run)
     return sgan, result
 

@@ -28,6 +28,8 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
         "idx",
         "--conditioning",
         "concat",
+        "--distribution",
+        "mirrored",
     ]
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run(

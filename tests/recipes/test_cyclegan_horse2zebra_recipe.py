@@ -73,6 +73,9 @@ def test_smoke_preset_trains_on_real_folders_and_exports_both_generators(tmp_pat
         str(run_dir),
         "--export-dir",
         str(export_dir),
+        # The strategy path of every recipe (one replica on this CPU).
+        "--distribution",
+        "mirrored",
     ]
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run(
