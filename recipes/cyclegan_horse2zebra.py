@@ -33,7 +33,6 @@ import os
 import sys
 
 import keras
-import numpy as np
 
 from ganzoo import recipe_config
 from ganzoo.callbacks import LossCurves
@@ -330,5 +329,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    np.set_printoptions(precision=4)
     main()
