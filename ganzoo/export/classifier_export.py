@@ -20,6 +20,7 @@ from ganzoo.export.export_steps import single_float32_input
 from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import write_artifacts
 from ganzoo.export.export_steps import write_export_manifest
+from ganzoo.export.float32_network import float32_network
 from ganzoo.export.manifest import CLASSIFICATION_TASK
 from ganzoo.export.onnx import DEFAULT_OPSET
 from ganzoo.export.parity import measure_parity
@@ -45,6 +46,11 @@ def export_classifier(
     extra_files=None,
 ):
     """Export an image classifier and its features to SavedModel and ONNX, checked.
+
+    The artifacts are float32 even for a network trained under a
+    `mixed_float16` or `mixed_bfloat16` policy: that network is exported as
+    its float32 twin (`ganzoo.export.float32_network.float32_network`), and
+    parity is measured against the twin.
 
     Writes `directory/` with `saved_model/` (endpoint `serve`, also
     `serving_default`), `model.onnx` (dynamic batch named `"batch"`),
@@ -119,6 +125,8 @@ def export_classifier(
     ['manifest.json', 'model.onnx', 'saved_model']
     """
     image_shape = _image_shape(classifier)
+    # Trained under a mixed policy or not, the artifacts are float32.
+    classifier = float32_network(classifier)
     network, num_classes, feature_dim = _serving_network(classifier, features_layer)
     class_names = _class_names(class_names, num_classes)
     test_accuracy = _test_accuracy(test_accuracy)

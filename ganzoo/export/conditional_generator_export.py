@@ -21,6 +21,7 @@ from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import symbolic_inputs
 from ganzoo.export.export_steps import write_artifacts
 from ganzoo.export.export_steps import write_export_manifest
+from ganzoo.export.float32_network import float32_network
 from ganzoo.export.manifest import CONDITIONAL_TASK
 from ganzoo.export.onnx import DEFAULT_OPSET
 from ganzoo.export.parity import measure_parity
@@ -45,6 +46,11 @@ def export_conditional_generator(
     extra_files=None,
 ):
     """Export a class-conditional generator to SavedModel and ONNX, checked.
+
+    The artifacts are float32 even for a network trained under a
+    `mixed_float16` or `mixed_bfloat16` policy: that network is exported as
+    its float32 twin (`ganzoo.export.float32_network.float32_network`), and
+    parity is measured against the twin.
 
     Writes `directory/` with `saved_model/` (endpoint `serve`, also
     `serving_default`: inputs `z` and `label`, output `images`), `model.onnx`
@@ -121,6 +127,8 @@ def export_conditional_generator(
     check_dataset(dataset)
     check_training_config(training_config)
     directory = export_directory(directory, overwrite)
+    # Trained under a mixed policy or not, the artifacts are float32.
+    generator = float32_network(generator)
 
     # Check the generator's outputs before spending time on the conversions.
     feeds, references = [], []

@@ -18,6 +18,7 @@ from ganzoo.export.export_steps import single_float32_input
 from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import write_artifacts
 from ganzoo.export.export_steps import write_export_manifest
+from ganzoo.export.float32_network import float32_network
 from ganzoo.export.manifest import UNCONDITIONAL_TASK
 from ganzoo.export.onnx import DEFAULT_OPSET
 from ganzoo.export.parity import ParityError
@@ -44,6 +45,11 @@ def export_generator(
     extra_files=None,
 ):
     """Export an unconditional generator to SavedModel and ONNX, checked.
+
+    The artifacts are float32 even for a network trained under a
+    `mixed_float16` or `mixed_bfloat16` policy: that network is exported as
+    its float32 twin (`ganzoo.export.float32_network.float32_network`), and
+    parity is measured against the twin.
 
     Writes `directory/` with `saved_model/` (endpoint `serve`, also
     `serving_default`: input `z`, output `images`), `model.onnx` (input `z`,
@@ -113,6 +119,8 @@ def export_generator(
     check_dataset(dataset)
     check_training_config(training_config)
     directory = export_directory(directory, overwrite)
+    # Trained under a mixed policy or not, the artifacts are float32.
+    generator = float32_network(generator)
 
     # Check the generator's outputs before spending time on the conversions.
     feeds, references = [], []

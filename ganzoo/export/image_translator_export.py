@@ -19,6 +19,7 @@ from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import symbolic_inputs
 from ganzoo.export.export_steps import write_artifacts
 from ganzoo.export.export_steps import write_export_manifest
+from ganzoo.export.float32_network import float32_network
 from ganzoo.export.manifest import TRANSLATION_TASK
 from ganzoo.export.onnx import DEFAULT_OPSET
 from ganzoo.export.parity import measure_parity
@@ -45,6 +46,11 @@ def export_image_translator(
     extra_files=None,
 ):
     """Export a fully convolutional image-to-image generator, checked at two sizes.
+
+    The artifacts are float32 even for a network trained under a
+    `mixed_float16` or `mixed_bfloat16` policy: that network is exported as
+    its float32 twin (`ganzoo.export.float32_network.float32_network`), and
+    parity is measured against the twin.
 
     Writes `directory/` with `saved_model/` (endpoint `serve`, also
     `serving_default`: input `images`, output `translated_images`),
@@ -121,6 +127,8 @@ def export_image_translator(
         if value is not None and not isinstance(value, str):
             raise TypeError(f"`{argument}` must be a string or None. Received: {value!r}.")
     directory = export_directory(directory, overwrite)
+    # Trained under a mixed policy or not, the artifacts are float32.
+    generator = float32_network(generator)
 
     # Check the generator's outputs before spending time on the conversions.
     rng = np.random.default_rng(seed)
