@@ -29,6 +29,7 @@ from ganzoo.export import export_conditional_generator
 from ganzoo.models import ConditionalGAN
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
+from ganzoo.precision import global_dtype_policy
 from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import is_chief
@@ -63,6 +64,11 @@ class Config:
     # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
     distribution: str = "default"
+    # "float32", "mixed_float16" or "mixed_bfloat16" (ganzoo.precision.DTYPE_POLICIES).
+    # The exports are float32 whichever is chosen.
+    dtype_policy: str = "float32"
+    # XLA-compile the train step.
+    jit_compile: bool = False
     grid_columns: int = 10
     run_dir: str = "runs/cgan_fashion_mnist"
     export_dir: str = "exported/cgan_fashion_mnist"
@@ -108,7 +114,7 @@ def train(config):
         source=config.data_source,
         take=config.take,
     )
-    with strategy.scope():
+    with global_dtype_policy(config.dtype_policy), strategy.scope():
         generator = ConditionalDCGANGenerator(
             latent_dim=config.latent_dim,
             num_classes=info.num_classes,
@@ -138,6 +144,7 @@ def train(config):
             d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
             g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
             generator_loss=config.generator_loss,
+            jit_compile=config.jit_compile,
         )
         run = fit_with_artifacts(
             gan, dataset, config, grid_samples=config.grid_columns * info.num_classes

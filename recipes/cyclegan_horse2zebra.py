@@ -46,6 +46,7 @@ from ganzoo.models import CycleGAN
 from ganzoo.networks import PatchGANDiscriminator
 from ganzoo.networks import ResNetGenerator
 from ganzoo.networks import UNetGenerator
+from ganzoo.precision import global_dtype_policy
 from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import is_chief
@@ -87,6 +88,11 @@ class Config:
     # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
     distribution: str = "default"
+    # "float32", "mixed_float16" or "mixed_bfloat16" (ganzoo.precision.DTYPE_POLICIES).
+    # The exports are float32 whichever is chosen.
+    dtype_policy: str = "float32"
+    # XLA-compile the train step.
+    jit_compile: bool = False
     # An exported two-domain classifier (class 0: X, class 1: Y) to score the
     # translations with; None skips the scores.
     classifier_dir: str | None = None
@@ -198,7 +204,9 @@ def build_cycle_gan(config, steps_per_epoch):
         )
         return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
 
-    cycle_gan.compile(g_optimizer=optimizer(), d_optimizer=optimizer())
+    cycle_gan.compile(
+        g_optimizer=optimizer(), d_optimizer=optimizer(), jit_compile=config.jit_compile
+    )
     return cycle_gan
 
 
@@ -273,7 +281,7 @@ def train(config):
         take=config.take,
     )
     steps_per_epoch = config.steps_per_epoch or int(dataset.cardinality())
-    with strategy.scope():
+    with global_dtype_policy(config.dtype_policy), strategy.scope():
         cycle_gan = build_cycle_gan(config, steps_per_epoch)
         grid = curves = None
         if config.run_dir:

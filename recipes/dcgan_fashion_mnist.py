@@ -27,6 +27,7 @@ from ganzoo.export import export_generator
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
+from ganzoo.precision import global_dtype_policy
 from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import is_chief
@@ -48,11 +49,15 @@ class Config:
     learning_rate: float = 2e-4
     beta_1: float = 0.5
     generator_loss: str = "non_saturating"
-    jit_compile: bool = False
     seed: int = 0
     # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
     distribution: str = "default"
+    # "float32", "mixed_float16" or "mixed_bfloat16" (ganzoo.precision.DTYPE_POLICIES).
+    # The exports are float32 whichever is chosen.
+    dtype_policy: str = "float32"
+    # XLA-compile the train step.
+    jit_compile: bool = False
     grid_samples: int = 64
     run_dir: str = "runs/dcgan_fashion_mnist"
     export_dir: str = "exported/dcgan_fashion_mnist"
@@ -99,7 +104,7 @@ def train(config):
         source=config.data_source,
         take=config.take,
     )
-    with strategy.scope():
+    with global_dtype_policy(config.dtype_policy), strategy.scope():
         generator = DCGANGenerator(
             latent_dim=config.latent_dim,
             image_shape=info.image_shape,

@@ -35,6 +35,7 @@ from ganzoo.export import export_generator
 from ganzoo.models import SemiSupervisedGAN
 from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import SemiSupervisedDiscriminator
+from ganzoo.precision import global_dtype_policy
 from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import is_chief
@@ -69,6 +70,11 @@ class Config:
     # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
     distribution: str = "default"
+    # "float32", "mixed_float16" or "mixed_bfloat16" (ganzoo.precision.DTYPE_POLICIES).
+    # The exports are float32 whichever is chosen.
+    dtype_policy: str = "float32"
+    # XLA-compile the train step.
+    jit_compile: bool = False
     run_dir: str = "runs/sgan_fashion_mnist"
     export_dir: str = "exported/sgan_fashion_mnist"
     export: bool = True
@@ -148,7 +154,7 @@ def train(config):
     info = dataset_info(config.dataset)
     data = load_training_data(config)
     test_dataset = load_test_dataset(config)
-    with strategy.scope():
+    with global_dtype_policy(config.dtype_policy), strategy.scope():
         generator = DCGANGenerator(
             latent_dim=config.latent_dim,
             image_shape=info.image_shape,
@@ -166,6 +172,7 @@ def train(config):
             d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
             g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
             generator_loss=config.generator_loss,
+            jit_compile=config.jit_compile,
         )
         run = fit_with_artifacts(sgan, data.dataset, config, verbose=1 if config.export else 2)
     test_accuracy = float(sgan.evaluate(test_dataset, return_dict=True, verbose=0)["accuracy"])

@@ -8,9 +8,9 @@ calls `float32_network` first, and its parity check compares the artifacts
 with that twin.
 """
 
-import contextlib
-
 import keras
+
+from ganzoo.precision import global_dtype_policy
 
 MIXED_POLICIES = ("mixed_float16", "mixed_bfloat16")
 
@@ -62,24 +62,6 @@ def float32_network(network):
         )
     copy.set_weights(weights)
     return copy
-
-
-@contextlib.contextmanager
-def global_dtype_policy(name):
-    """Sets Keras' global dtype policy to `name` inside the block, then restores it.
-
-    Args:
-        name: str, e.g. `"float32"`, `"mixed_float16"` or `"mixed_bfloat16"`.
-
-    Raises:
-        ValueError: if Keras does not know the policy `name`.
-    """
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(name)
-    try:
-        yield
-    finally:
-        keras.config.set_dtype_policy(previous)
 
 
 def _mixed_layers(network):

@@ -9,10 +9,10 @@ import tensorflow as tf
 from ganzoo.export import export_generator
 from ganzoo.export import export_image_translator
 from ganzoo.export.float32_network import float32_network
-from ganzoo.export.float32_network import global_dtype_policy
 from ganzoo.latents import sample_latents
 from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import ResNetGenerator
+from ganzoo.precision import global_dtype_policy
 
 
 def _randomize(network, seed):
@@ -79,6 +79,12 @@ def test_global_dtype_policy_restores_the_previous_policy_after_an_error():
     assert keras.config.dtype_policy().name == "float32"
 
 
+def test_global_dtype_policy_rejects_an_unknown_policy():
+    with pytest.raises(ValueError, match="mixed_bfloat16.*Received: 'bfloat16'"):
+        with global_dtype_policy("bfloat16"):
+            pass
+
+
 def _onnx_tensor_types(path):
     graph = onnx.load(str(path)).graph
     types = {init.data_type for init in graph.initializer}
@@ -103,7 +109,8 @@ def test_a_bfloat16_generator_exports_float32_artifacts_equal_to_its_twin(tmp_pa
     assert _onnx_tensor_types(path / "model.onnx") <= {"FLOAT", "INT64", "INT32"}
     reader = tf.train.load_checkpoint(str(path / "saved_model" / "variables" / "variables"))
     stored = {
-        name: dtype for name, dtype in reader.get_variable_to_dtype_map().items()
+        name: dtype
+        for name, dtype in reader.get_variable_to_dtype_map().items()
         if "VARIABLE_VALUE" in name
     }
     assert stored and set(stored.values()) == {tf.float32}
@@ -121,10 +128,11 @@ def test_a_bfloat16_translator_exports_float32_onnx(tmp_path):
         )
 
     path = export_image_translator(
-        mixed, tmp_path / "translator", image_shape=(16, 16, 1),
+        mixed,
+        tmp_path / "translator",
+        image_shape=(16, 16, 1),
         parity_image_sizes=((16, 16),),
         parity_batch_sizes=(1,),
-
     )
 
     assert _onnx_tensor_types(path / "model.onnx") <= {"FLOAT", "INT64", "INT32"}

@@ -41,6 +41,7 @@ def test_presets_override_only_known_fields():
 
 @pytest.mark.large
 def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
+    # bfloat16 with XLA here; the other recipes' smoke tests run float32 without it.
     run_dir, export_dir = tmp_path / "run", tmp_path / "export"
     command = [
         sys.executable,
@@ -53,6 +54,9 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
         str(export_dir),
         "--data-source",
         "idx",
+        "--dtype-policy",
+        "mixed_bfloat16",
+        "--jit-compile",
     ]
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run(
@@ -76,9 +80,20 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     manifest = json.loads((export_dir / "manifest.json").read_text())
     assert manifest["dataset"] == "fashion_mnist"
     assert manifest["training_config"]["epochs"] == 2
+    assert manifest["training_config"]["dtype_policy"] == "mixed_bfloat16"
+    assert manifest["training_config"]["jit_compile"] is True
     assert max(manifest["parity"]["max_abs_diff"].values()) <= 1e-4
     for name in ("samples.png", "loss_curves.png", "model.onnx"):
         assert (export_dir / name).stat().st_size > 0
+
+    import onnx
+
+    # Trained in bfloat16, exported in float32: no 16-bit tensor or cast in the graph.
+    graph = onnx.load(str(export_dir / "model.onnx")).graph
+    types = {init.data_type for init in graph.initializer}
+    types |= {a.i for n in graph.node if n.op_type == "Cast" for a in n.attribute if a.name == "to"}
+    assert onnx.TensorProto.FLOAT in types
+    assert not types & {onnx.TensorProto.BFLOAT16, onnx.TensorProto.FLOAT16}
 
     from ganzoo.export.runtime import OnnxGenerator
 
