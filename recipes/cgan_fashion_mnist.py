@@ -15,6 +15,12 @@ Outputs: `<run_dir>/samples/epoch_NNN.png` (row i: class i, fixed z),
 `<run_dir>/loss_curves.png`, `<run_dir>/checkpoint.weights.h5`, and
 `<export_dir>/` with the SavedModel and `model.onnx` (inputs `z` float32 and
 `label` int32), `manifest.json` listing the class names, and the final grid.
+
+Killed or crashed, the same command resumes: `<run_dir>/backup/` holds the
+whole training state (every `--backup-every-steps` steps and each epoch) and
+is deleted when the run finishes. `--dtype-policy mixed_bfloat16` (or
+`mixed_float16`) and `--jit-compile` choose the precision and XLA; the export
+is float32 either way.
 """
 
 import dataclasses
@@ -25,14 +31,14 @@ import keras
 from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
+from ganzoo.distribution import distribution_strategy
+from ganzoo.distribution import is_chief
 from ganzoo.export import export_conditional_generator
 from ganzoo.models import ConditionalGAN
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
 from ganzoo.precision import global_dtype_policy
-from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
-from ganzoo.recipe_training import is_chief
 from ganzoo.recipe_training import training_record
 
 
@@ -61,7 +67,7 @@ class Config:
     beta_1: float = 0.5
     generator_loss: str = "non_saturating"
     seed: int = 0
-    # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
+    # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
     distribution: str = "default"
     # "float32", "mixed_float16" or "mixed_bfloat16" (ganzoo.precision.DTYPE_POLICIES).
@@ -69,6 +75,9 @@ class Config:
     dtype_policy: str = "float32"
     # XLA-compile the train step.
     jit_compile: bool = False
+    # Back up the whole training state to <run_dir>/backup every this many
+    # steps (and every epoch); re-running the command after a crash resumes.
+    backup_every_steps: int | None = 100
     grid_columns: int = 10
     run_dir: str = "runs/cgan_fashion_mnist"
     export_dir: str = "exported/cgan_fashion_mnist"
@@ -101,9 +110,6 @@ def train(config):
     keras.utils.set_random_seed(config.seed)
     strategy = distribution_strategy(config.distribution)
     chief = is_chief(strategy)
-    if not chief:
-        # Only the chief writes grids, checkpoints and exports.
-        config = dataclasses.replace(config, run_dir="")
     info = dataset_info(config.dataset)
     dataset = load_image_dataset(
         config.dataset,

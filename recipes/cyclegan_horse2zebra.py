@@ -26,6 +26,12 @@ Outputs: `<run_dir>/samples/epoch_NNN.png` (rows `x | G(x) | F(G(x))`, then
 every epoch, and `<export_dir>/g_x_to_y/` and `<export_dir>/f_y_to_x/`: each a
 SavedModel and `model.onnx` taking any batch and any height and width that
 are multiples of 4, parity-checked at 256x256 and at the training size.
+
+Killed or crashed, the same command resumes: `<run_dir>/backup/` holds the
+whole training state (every `--backup-every-steps` steps and each epoch) and
+is deleted when the run finishes. `--dtype-policy mixed_bfloat16` (or
+`mixed_float16`) and `--jit-compile` choose the precision and XLA; the export
+is float32 either way.
 """
 
 import dataclasses
@@ -40,6 +46,8 @@ from ganzoo.callbacks import TranslationGrid
 from ganzoo.data import DataUnavailableError
 from ganzoo.data import load_unpaired_dataset
 from ganzoo.data import load_unpaired_images
+from ganzoo.distribution import distribution_strategy
+from ganzoo.distribution import is_chief
 from ganzoo.export import export_image_translator
 from ganzoo.metrics import translation_scores
 from ganzoo.models import CycleGAN
@@ -47,9 +55,7 @@ from ganzoo.networks import PatchGANDiscriminator
 from ganzoo.networks import ResNetGenerator
 from ganzoo.networks import UNetGenerator
 from ganzoo.precision import global_dtype_policy
-from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
-from ganzoo.recipe_training import is_chief
 from ganzoo.recipe_training import training_record
 from ganzoo.schedules import ConstantThenLinearDecay
 
@@ -85,7 +91,7 @@ class Config:
     take: int | None = None
     grid_images: int = 4
     seed: int = 0
-    # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
+    # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
     distribution: str = "default"
     # "float32", "mixed_float16" or "mixed_bfloat16" (ganzoo.precision.DTYPE_POLICIES).
@@ -93,6 +99,9 @@ class Config:
     dtype_policy: str = "float32"
     # XLA-compile the train step.
     jit_compile: bool = False
+    # Back up the whole training state to <run_dir>/backup every this many
+    # steps (and every epoch); re-running the command after a crash resumes.
+    backup_every_steps: int | None = 100
     # An exported two-domain classifier (class 0: X, class 1: Y) to score the
     # translations with; None skips the scores.
     classifier_dir: str | None = None
@@ -267,9 +276,6 @@ def train(config):
     keras.utils.set_random_seed(config.seed)
     strategy = distribution_strategy(config.distribution)
     chief = is_chief(strategy)
-    if not chief:
-        # Only the chief writes grids, checkpoints and exports.
-        config = dataclasses.replace(config, run_dir="")
     dataset = load_unpaired_dataset(
         config.dataset,
         split="train",
@@ -284,7 +290,7 @@ def train(config):
     with global_dtype_policy(config.dtype_policy), strategy.scope():
         cycle_gan = build_cycle_gan(config, steps_per_epoch)
         grid = curves = None
-        if config.run_dir:
+        if config.run_dir and chief:
             grid = TranslationGrid(
                 os.path.join(config.run_dir, "samples"),
                 load_test_images(config, "testA", take=config.grid_images),

@@ -18,6 +18,12 @@ Outputs: `<run_dir>/samples/epoch_NNN.png`, `<run_dir>/loss_curves.png`,
 (`classifier/`: images -> class probabilities and features, with its test
 accuracy on all 10,000 test images in the manifest) and the generator
 (`generator/`), each as SavedModel + ONNX + manifest.
+
+Killed or crashed, the same command resumes: `<run_dir>/backup/` holds the
+whole training state (every `--backup-every-steps` steps and each epoch) and
+is deleted when the run finishes. `--dtype-policy mixed_bfloat16` (or
+`mixed_float16`) and `--jit-compile` choose the precision and XLA; the export
+is float32 either way.
 """
 
 import dataclasses
@@ -30,15 +36,15 @@ from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
 from ganzoo.data import load_semi_supervised_dataset
+from ganzoo.distribution import distribution_strategy
+from ganzoo.distribution import is_chief
 from ganzoo.export import export_classifier
 from ganzoo.export import export_generator
 from ganzoo.models import SemiSupervisedGAN
 from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import SemiSupervisedDiscriminator
 from ganzoo.precision import global_dtype_policy
-from ganzoo.recipe_training import distribution_strategy
 from ganzoo.recipe_training import fit_with_artifacts
-from ganzoo.recipe_training import is_chief
 from ganzoo.recipe_training import training_record
 
 
@@ -67,7 +73,7 @@ class Config:
     unsupervised_weight: float = 0.5
     # Chooses the labelled subset, the weights and the data order.
     seed: int = 0
-    # One of ganzoo.recipe_training.DISTRIBUTIONS: "default" (one device),
+    # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
     distribution: str = "default"
     # "float32", "mixed_float16" or "mixed_bfloat16" (ganzoo.precision.DTYPE_POLICIES).
@@ -75,6 +81,9 @@ class Config:
     dtype_policy: str = "float32"
     # XLA-compile the train step.
     jit_compile: bool = False
+    # Back up the whole training state to <run_dir>/backup every this many
+    # steps (and every epoch); re-running the command after a crash resumes.
+    backup_every_steps: int | None = 100
     run_dir: str = "runs/sgan_fashion_mnist"
     export_dir: str = "exported/sgan_fashion_mnist"
     export: bool = True
@@ -148,9 +157,6 @@ def train(config):
     keras.utils.set_random_seed(config.seed)
     strategy = distribution_strategy(config.distribution)
     chief = is_chief(strategy)
-    if not chief:
-        # Only the chief writes grids, checkpoints and exports.
-        config = dataclasses.replace(config, run_dir="")
     info = dataset_info(config.dataset)
     data = load_training_data(config)
     test_dataset = load_test_dataset(config)

@@ -3,8 +3,8 @@
 import pytest
 import tensorflow as tf
 
-from ganzoo.recipe_training import distribution_strategy
-from ganzoo.recipe_training import is_chief
+from ganzoo.distribution import distribution_strategy
+from ganzoo.distribution import is_chief
 
 
 def test_default_is_the_one_device_strategy():

@@ -5,7 +5,9 @@
 `TF_CONFIG` names the cluster and this worker. Each worker trains on its own
 data (auto-sharding off): only a real all-reduce of the gradients can leave
 the two with identical weights. The weights, the initial weights and the
-last logs go to OUTPUT.npz.
+last logs go to OUTPUT.npz. Both workers back up every step with
+`TrainingCheckpoint` into `backup/` beside OUTPUT.npz (the chief there, the
+other worker into a temporary directory it deletes).
 """
 
 import json
@@ -112,7 +114,12 @@ def main(model_name, output):
     with strategy.scope():
         model = build(model_name)
         initial = [np.asarray(weight) for weight in model.weights]
-        history = model.fit(dataset(model_name, worker), epochs=1, verbose=0)
+        from ganzoo.callbacks import TrainingCheckpoint
+
+        backup = TrainingCheckpoint(
+            os.path.join(os.path.dirname(output), "backup"), save_every_steps=1
+        )
+        history = model.fit(dataset(model_name, worker), epochs=1, verbose=0, callbacks=[backup])
     logs = {key: np.asarray(values[-1]) for key, values in history.history.items()}
     np.savez(
         output,

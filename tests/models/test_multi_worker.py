@@ -10,6 +10,9 @@ import sys
 import numpy as np
 import pytest
 
+from ganzoo.callbacks import ResumePoint
+from ganzoo.callbacks import TrainingCheckpoint
+
 WORKER = pathlib.Path(__file__).with_name("multi_worker_training.py")
 REPO = pathlib.Path(__file__).resolve().parents[2]
 TIMEOUT_SECONDS = 300
@@ -78,3 +81,6 @@ def test_two_workers_end_with_identical_weights(model_name, tmp_path):
     assert moved, "training did not change any weight"
     for key in (key for key in first.files if key.startswith("log_")):
         assert first[key].shape == () and np.isfinite(first[key]), key
+    # The chief's backup is the only one left: after the one epoch of 3 steps.
+    assert TrainingCheckpoint(tmp_path / "backup").resume_point() == ResumePoint(1, 0)
+    assert not list((tmp_path / "backup").glob("worker_temp_*"))

@@ -1,0 +1,149 @@
+"""A run interrupted mid-epoch and resumed from its backup ends where an uninterrupted one does."""
+
+import dataclasses
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganzoo.callbacks import ResumePoint
+from ganzoo.callbacks import TrainingCheckpoint
+from ganzoo.data import load_image_arrays
+from ganzoo.models import GAN
+from ganzoo.networks import DCGANDiscriminator
+from ganzoo.networks import DCGANGenerator
+from ganzoo.recipe_training import fit_with_artifacts
+
+STEPS_PER_EPOCH = 6
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    run_dir: str
+    seed: int = 0
+    epochs: int = 3
+    steps_per_epoch: int | None = None
+    backup_every_steps: int | None = 4
+
+
+class Crash(Exception):
+    pass
+
+
+class CrashAt(keras.callbacks.Callback):
+    """Raises after `epoch`'s `step`-th step (1-based), like a process dying there."""
+
+    def __init__(self, epoch, step):
+        super().__init__()
+        self.epoch, self.step = epoch, step
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current_epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if (self.current_epoch, batch + 1) == (self.epoch, self.step):
+            raise Crash
+
+
+@pytest.fixture(scope="module")
+def dataset():
+    """Real Fashion-MNIST images in a fixed order: every epoch sees the same batches."""
+    images, _ = load_image_arrays("fashion_mnist", split="train", source="idx")
+    images = images[: STEPS_PER_EPOCH * 8].astype("float32") / 127.5 - 1.0
+    return tf.data.Dataset.from_tensor_slices(images).batch(8, drop_remainder=True)
+
+
+def _gan(base_filters=4):
+    keras.utils.set_random_seed(0)
+    gan = GAN(
+        DCGANGenerator(8, (28, 28, 1), base_filters=base_filters),
+        DCGANDiscriminator((28, 28, 1), base_filters=base_filters),
+        latent_dim=8,
+        seed=1,
+    )
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+    )
+    return gan
+
+
+def _state(gan):
+    """Every variable the next step depends on: weights, seed states, both optimizers."""
+    variables = gan.variables + gan.d_optimizer.variables + gan.g_optimizer.variables
+    return [np.asarray(variable) for variable in variables]
+
+
+def test_a_run_resumed_mid_epoch_ends_with_the_uninterrupted_runs_state(tmp_path, dataset):
+    reference = _gan()
+    fit_with_artifacts(reference, dataset, Config(str(tmp_path / "reference")), verbose=0)
+
+    crashed = _gan()
+    backup = TrainingCheckpoint(tmp_path / "run" / "backup", save_every_steps=4)
+    with pytest.raises(Crash):
+        crashed.fit(dataset, epochs=3, verbose=0, callbacks=[backup, CrashAt(epoch=1, step=5)])
+    # Backups at epoch 0 step 4, the end of epoch 0, and epoch 1 step 4.
+    assert backup.resume_point() == ResumePoint(epoch=1, step=4)
+
+    resumed = _gan()
+    run = fit_with_artifacts(resumed, dataset, Config(str(tmp_path / "run")), verbose=0)
+
+    assert run.optimizer_steps == 3 * STEPS_PER_EPOCH
+    # Epoch 2 (the interrupted one) and epoch 3.
+    assert len(run.history.history["d_loss"]) == 2
+    reference_state, resumed_state = _state(reference), _state(resumed)
+    assert len(reference_state) == len(resumed_state)
+    for expected, actual in zip(reference_state, resumed_state, strict=True):
+        np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-5)
+    # A finished run leaves no backup for the next one to resume from.
+    assert not (tmp_path / "run" / "backup").exists()
+
+
+def test_restoring_puts_back_the_seed_generators_and_optimizer_steps(tmp_path, dataset):
+    trained = _gan()
+    backup = TrainingCheckpoint(tmp_path / "backup")
+    trained.fit(dataset, epochs=1, verbose=0, callbacks=[backup])
+
+    fresh = _gan()
+    # Different from the trained state before the restore: the test can fail.
+    assert not np.array_equal(np.asarray(fresh.seed_generator.state), trained.seed_generator.state)
+    fresh.fit(
+        dataset,
+        epochs=1,
+        initial_epoch=1,
+        verbose=0,
+        callbacks=[TrainingCheckpoint(tmp_path / "backup")],
+    )
+
+    np.testing.assert_array_equal(fresh.seed_generator.state, trained.seed_generator.state)
+    assert (
+        int(fresh.g_optimizer.iterations) == int(trained.g_optimizer.iterations) == STEPS_PER_EPOCH
+    )
+    for expected, actual in zip(_state(trained), _state(fresh), strict=True):
+        np.testing.assert_array_equal(actual, expected)
+
+
+def test_a_backup_of_another_architecture_is_refused(tmp_path, dataset):
+    _gan().fit(dataset.take(2), epochs=1, verbose=0, callbacks=[TrainingCheckpoint(tmp_path)])
+    with pytest.raises(ValueError, match="does not match this model"):
+        _gan(base_filters=8).fit(
+            dataset.take(2), epochs=2, verbose=0, callbacks=[TrainingCheckpoint(tmp_path)]
+        )
+
+
+def test_no_backup_means_a_fresh_start(tmp_path):
+    assert TrainingCheckpoint(tmp_path / "none").resume_point() == ResumePoint(0, 0)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"save_every_steps": 0}, "save_every_steps"),
+        ({"save_every_steps": 2.5}, "save_every_steps"),
+        ({"max_to_keep": 0}, "max_to_keep"),
+    ],
+)
+def test_bad_arguments_are_named(tmp_path, arguments, message):
+    with pytest.raises(ValueError, match=message):
+        TrainingCheckpoint(tmp_path, **arguments)

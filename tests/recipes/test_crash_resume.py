@@ -1,0 +1,86 @@
+"""A recipe killed with SIGKILL mid-epoch continues from its backup when run again."""
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ganzoo.callbacks import TrainingCheckpoint
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+RECIPE = REPO / "recipes" / "dcgan_fashion_mnist.py"
+STEPS_PER_EPOCH = 96  # --take 3072 at batch 32
+
+
+@pytest.mark.large
+def test_a_killed_recipe_resumes_from_its_backup(tmp_path):
+    run_dir, export_dir = tmp_path / "run", tmp_path / "export"
+    command = [
+        sys.executable,
+        str(RECIPE),
+        "--preset",
+        "smoke",
+        "--data-source",
+        "idx",
+        "--take",
+        str(STEPS_PER_EPOCH * 32),
+        "--epochs",
+        "2",
+        "--backup-every-steps",
+        "8",
+        "--run-dir",
+        str(run_dir),
+        "--export-dir",
+        str(export_dir),
+    ]
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    backup = TrainingCheckpoint(run_dir / "backup")
+
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        # Wait for a backup inside the second epoch, then kill without warning.
+        while backup.resume_point().epoch < 1 or backup.resume_point().step == 0:
+            assert process.poll() is None, "the run ended before it could be killed"
+            assert time.monotonic() < deadline, "no mid-epoch backup within 300 s"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        process.kill()
+        first_output = process.stdout.read()
+        process.stdout.close()
+    assert process.returncode == -signal.SIGKILL, first_output[-3000:]
+    killed_at = backup.resume_point()
+    assert killed_at.epoch == 1 and 0 < killed_at.step < STEPS_PER_EPOCH
+    assert not export_dir.exists()
+    first_grid = run_dir / "samples" / "epoch_001.png"
+    first_grid_written = first_grid.stat().st_mtime_ns
+
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=environment
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # It restored the backup and trained only what was left: the rest of
+    # epoch 2, not epoch 1 again.
+    assert f"epoch 2, step {killed_at.step}." in result.stdout
+    assert f"(resumed at step {killed_at.step} of epoch 2)" in result.stdout
+    assert first_grid.stat().st_mtime_ns == first_grid_written
+    assert (run_dir / "samples" / "epoch_002.png").exists()
+    manifest = json.loads((export_dir / "manifest.json").read_text())
+    # Every step of both epochs was trained exactly once across the two processes.
+    assert manifest["training_config"]["optimizer_steps"] == 2 * STEPS_PER_EPOCH
+    assert not (run_dir / "backup").exists()
