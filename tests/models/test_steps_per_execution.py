@@ -16,9 +16,11 @@ def test_three_steps_per_execution_equal_three_single_steps(model_name, mirrored
     for steps_per_execution in (1, 3):
         with mirrored_strategy.scope():
             model = build(model_name)
+            # SGD, not Adam: Adam's first steps turn rounding-level gradient
+            # differences of near-zero gradients into full-size steps.
             model.compile(
-                d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-                g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+                d_optimizer=keras.optimizers.SGD(0.05),
+                g_optimizer=keras.optimizers.SGD(0.05),
                 steps_per_execution=steps_per_execution,
             )
             initial = [np.asarray(weight) for weight in model.weights]
@@ -26,8 +28,12 @@ def test_three_steps_per_execution_equal_three_single_steps(model_name, mirrored
             model.fit(dataset(model_name, worker=0), epochs=1, verbose=0)
         assert int(keras.ops.convert_to_numpy(model.g_optimizer.iterations)) == 3
         weights.append([np.asarray(weight) for weight in model.weights])
+    # Not bit-equal: the loop is a different graph (other grappler/oneDNN
+    # fusions), and after three steps the SGAN's weights differ by up to
+    # 1.5e-4 (measured; two single-step runs are bit-equal). A skipped or
+    # repeated step moves weights by lr * gradient, far more.
     for single, fused in zip(*weights, strict=True):
-        np.testing.assert_allclose(fused, single, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(fused, single, rtol=1e-3, atol=3e-4)
     # CycleGAN's image pools are created by `fit`: `initial` lacks them.
     assert any(
         not np.allclose(single, start) for single, start in zip(weights[0], initial, strict=False)
