@@ -1,11 +1,13 @@
-"""Building blocks: reflection padding, instance normalization, the image pool."""
+"""Building blocks: reflection padding, instance and spectral normalization, the image pool."""
 
 from ganzoo.layers.image_pool import ImagePool
 from ganzoo.layers.instance_normalization import InstanceNormalization
 from ganzoo.layers.reflection_padding_2d import ReflectionPadding2D
+from ganzoo.layers.spectral_normalization import SpectralNormalization
 
 __all__ = [
     "ImagePool",
     "InstanceNormalization",
     "ReflectionPadding2D",
+    "SpectralNormalization",
 ]

@@ -90,6 +90,52 @@ def non_saturating_generator_loss(fake_logits):
 non_saturating_discriminator_loss = minimax_discriminator_loss
 
 
+def smoothed_minimax_discriminator_loss(real_logits, fake_logits, real_label=0.9):
+    """The minimax discriminator loss with one-sided label smoothing.
+
+    The cross-entropy of `minimax_discriminator_loss` with the target of
+    real samples lowered from 1 to `real_label` and the target of generated
+    samples left at 0:
+    `L_D = -E_x[a log D(x) + (1 - a) log(1 - D(x))] - E_z[log(1 - D(G(z)))]`
+    with `a = real_label`, computed stably as
+    `a * softplus(-real_logits) + (1 - a) * softplus(real_logits) +
+    softplus(fake_logits)`. Only the real side is smoothed: smoothing the
+    fake targets as well would reward the generator's samples where the
+    data density is zero (Salimans et al., Sec. 3.4). The loss no longer
+    reaches 0; its minimum on the real side, at `D(x) = a`, is the binary
+    entropy of `a` (0.325 nats for 0.9). Pair it with the non-saturating
+    (or minimax) generator loss, which is unchanged.
+
+    Args:
+        real_logits: tensor of any shape: logits on real samples.
+        fake_logits: tensor of any shape: logits on generated samples.
+        real_label: float in `(0, 1]`, the target for real samples (paper:
+            0.9); 1 gives `minimax_discriminator_loss`.
+
+    Returns:
+        float32 scalar.
+
+    Raises:
+        ValueError: if `real_label` is not a number in `(0, 1]`.
+
+    Reference:
+        Salimans, Goodfellow, Zaremba, Cheung, Radford & Chen, "Improved
+        Techniques for Training GANs", NeurIPS 2016, Sec. 3.4.
+    """
+    if (
+        not isinstance(real_label, (int, float))
+        or isinstance(real_label, bool)
+        or not 0.0 < real_label <= 1.0
+    ):
+        raise ValueError(f"`real_label` must be a number in (0, 1]. Received: {real_label!r}")
+    real_logits = _as_float32(real_logits)
+    real_term = ops.mean(
+        real_label * ops.softplus(-real_logits) + (1.0 - real_label) * ops.softplus(real_logits)
+    )
+    fake_term = ops.mean(ops.softplus(_as_float32(fake_logits)))
+    return real_term + fake_term
+
+
 def least_squares_generator_loss(fake_logits):
     """Least-squares (LSGAN) generator loss with target `c = 1`.
 

@@ -8,6 +8,7 @@ output, LeakyReLU 0.2 in the discriminator, weights from N(0, 0.02).
 
 import keras
 
+from ganzoo.layers.spectral_normalization import SpectralNormalization
 from ganzoo.networks.dcgan_geometry import dcgan_geometry
 
 
@@ -91,7 +92,12 @@ def dcgan_generator_layers(
 
 
 def dcgan_discriminator_layers(
-    image_shape, base_filters, kernel_size, leaky_relu_slope, synchronized_batch_norm
+    image_shape,
+    base_filters,
+    kernel_size,
+    leaky_relu_slope,
+    synchronized_batch_norm,
+    spectral_normalization=False,
 ):
     """The discriminator from images to its flattened features, in call order.
 
@@ -99,12 +105,19 @@ def dcgan_discriminator_layers(
     normalization on all but the first, LeakyReLU after each, then `Flatten`
     (named `"features"`): the `phi(x)` a projection discriminator uses.
 
+    With `spectral_normalization=True`, as in SN-GAN (Miyato et al. 2018),
+    each convolution is wrapped in `ganzoo.layers.SpectralNormalization`
+    (the wrapper takes the convolution's name, `"downsample_<i>"`; the
+    convolution inside is `"downsample_<i>_wrapped"`), batch normalization
+    is dropped and every convolution has a bias.
+
     Args:
         image_shape: `(height, width, channels)` of the images.
         base_filters: int, filters of the first convolution.
         kernel_size: int.
         leaky_relu_slope: float.
         synchronized_batch_norm: bool.
+        spectral_normalization: bool.
 
     Returns:
         list of `keras.layers.Layer`; the output has
@@ -114,20 +127,24 @@ def dcgan_discriminator_layers(
     initializer = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
     layers = []
     for index in range(num_downsamplings):
-        layers.append(
-            keras.layers.Conv2D(
-                base_filters * 2**index,
-                kernel_size,
-                strides=2,
-                padding="same",
-                # Batch normalization supplies the offset on all but the first.
-                use_bias=index == 0,
-                kernel_initializer=initializer,
-                name=f"downsample_{index}",
-            )
+        name = f"downsample_{index}"
+        convolution = keras.layers.Conv2D(
+            base_filters * 2**index,
+            kernel_size,
+            strides=2,
+            padding="same",
+            # Batch normalization, when present, supplies the offset on all
+            # but the first.
+            use_bias=index == 0 or spectral_normalization,
+            kernel_initializer=initializer,
+            name=f"{name}_wrapped" if spectral_normalization else name,
         )
-        if index > 0:
-            layers.append(_batch_norm(f"downsample_{index}_bn", synchronized_batch_norm))
+        if spectral_normalization:
+            layers.append(SpectralNormalization(convolution, name=name))
+        else:
+            layers.append(convolution)
+            if index > 0:
+                layers.append(_batch_norm(f"{name}_bn", synchronized_batch_norm))
         layers.append(keras.layers.LeakyReLU(negative_slope=leaky_relu_slope))
     layers.append(keras.layers.Flatten(name="features"))
     return layers

@@ -2,6 +2,7 @@
 
 import keras
 
+from ganzoo.layers.spectral_normalization import SpectralNormalization
 from ganzoo.networks.dcgan_blocks import dcgan_discriminator_layers
 from ganzoo.networks.dcgan_geometry import check_positive_ints
 
@@ -16,6 +17,17 @@ class DCGANDiscriminator(keras.Model):
     output is a logit: apply a sigmoid for `D(x)`, or feed it to the losses in
     `ganzoo.losses`, which take logits. Weights start from `N(0, 0.02)`.
 
+    With `spectral_normalization=True` the discriminator is SN-GAN's (Miyato
+    et al. 2018): every convolution and the output layer are wrapped in
+    `ganzoo.layers.SpectralNormalization`, which bounds each layer's
+    spectral norm near 1 and so the network's Lipschitz constant, and batch
+    normalization is dropped (every convolution gets a bias instead), as in
+    the SN-GAN discriminators. Without batch normalization the examples of a
+    batch do not interact, which the gradient penalties of
+    `ganzoo.losses.penalties` require; `synchronized_batch_norm` is then
+    unused. Each wrapped layer adds its output size to the non-trainable
+    parameters (the power-iteration vector `u`, kept in checkpoints).
+
     Args:
         image_shape: `(height, width, channels)` of the input, square, with a
             size such as 28, 32 or 64.
@@ -26,6 +38,9 @@ class DCGANDiscriminator(keras.Model):
         synchronized_batch_norm: bool. If True, batch statistics are computed
             over the global batch under `tf.distribute`, so that a step on N
             replicas equals a step on one device.
+        spectral_normalization: bool. If True, spectrally normalized layers
+            and no batch normalization (SN-GAN); False (the default) is the
+            DCGAN of the paper.
         **kwargs: passed to `keras.Model` (e.g. `name`). The logits stay
             float32 under a mixed-precision policy.
 
@@ -39,10 +54,13 @@ class DCGANDiscriminator(keras.Model):
     Raises:
         ValueError: if `image_shape` is not a square DCGAN size, or
             `base_filters`/`kernel_size` is not a positive int.
+        TypeError: if `spectral_normalization` is not a bool.
 
     Reference:
         Radford, Metz & Chintala, "Unsupervised Representation Learning with
         Deep Convolutional Generative Adversarial Networks", ICLR 2016.
+        Miyato, Kataoka, Koyama & Yoshida, "Spectral Normalization for
+        Generative Adversarial Networks", ICLR 2018 (`spectral_normalization`).
 
     Example:
 
@@ -58,21 +76,34 @@ class DCGANDiscriminator(keras.Model):
         kernel_size=5,
         leaky_relu_slope=0.2,
         synchronized_batch_norm=True,
+        spectral_normalization=False,
         **kwargs,
     ):
         check_positive_ints(base_filters=base_filters, kernel_size=kernel_size)
+        if not isinstance(spectral_normalization, bool):
+            raise TypeError(
+                "`spectral_normalization` must be a bool. Received: "
+                f"{spectral_normalization!r} of type {type(spectral_normalization).__name__}."
+            )
         image_shape = tuple(image_shape)
 
         # === Layers ===
         stack = dcgan_discriminator_layers(
-            image_shape, base_filters, kernel_size, leaky_relu_slope, synchronized_batch_norm
+            image_shape,
+            base_filters,
+            kernel_size,
+            leaky_relu_slope,
+            synchronized_batch_norm,
+            spectral_normalization=spectral_normalization,
         )
         output_dense = keras.layers.Dense(
             1,
             kernel_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=0.02),
             dtype="float32",
-            name="logits",
+            name="logits_wrapped" if spectral_normalization else "logits",
         )
+        if spectral_normalization:
+            output_dense = SpectralNormalization(output_dense, name="logits")
 
         # === Functional model ===
         images = keras.Input(shape=image_shape, name="images")
@@ -88,6 +119,7 @@ class DCGANDiscriminator(keras.Model):
         self.kernel_size = kernel_size
         self.leaky_relu_slope = leaky_relu_slope
         self.synchronized_batch_norm = synchronized_batch_norm
+        self.spectral_normalization = spectral_normalization
 
     def get_config(self):
         return {
@@ -98,6 +130,7 @@ class DCGANDiscriminator(keras.Model):
             "kernel_size": self.kernel_size,
             "leaky_relu_slope": self.leaky_relu_slope,
             "synchronized_batch_norm": self.synchronized_batch_norm,
+            "spectral_normalization": self.spectral_normalization,
         }
 
     @classmethod

@@ -3,6 +3,7 @@
 import keras
 
 from ganzoo.layers import InstanceNormalization
+from ganzoo.layers import SpectralNormalization
 from ganzoo.networks.dcgan_geometry import check_positive_ints
 
 MAX_FILTER_MULTIPLIER = 8
@@ -61,12 +62,24 @@ class PatchGANDiscriminator(keras.Model):
     pools statistics over the whole image, so in the strict sense every
     logit depends on every pixel, as in the authors' code.
 
+    With `spectral_normalization=True` every convolution, the last one
+    included, is wrapped in `ganzoo.layers.SpectralNormalization` (Miyato et
+    al. 2018), which keeps each layer's spectral norm near 1; instance
+    normalization stays, as in the spectrally normalized PatchGAN of
+    GauGAN (Park et al. 2019). Instance normalization works per image, so
+    the gradient penalties of `ganzoo.losses.penalties` apply unchanged.
+    Each wrapper takes its convolution's name (`"conv_<i>"`, `"logits"`);
+    the convolution inside is `"<name>_wrapped"`. Each adds its output
+    channels to the non-trainable parameters (the power-iteration vector).
+
     Args:
         channels: int >= 1, channels of the input images.
         base_filters: int >= 1, filters of the first convolution (paper: 64).
         num_layers: int >= 1, stride-2 convolutions (paper: 3, a 70x70
             receptive field).
         leaky_relu_slope: float, negative slope of the LeakyReLU (paper: 0.2).
+        spectral_normalization: bool, spectrally normalize every convolution
+            (default False: the paper's network).
         **kwargs: passed to `keras.Model` (e.g. `name`). The logits stay
             float32 under a mixed-precision policy.
 
@@ -83,13 +96,17 @@ class PatchGANDiscriminator(keras.Model):
     Raises:
         ValueError: if `channels`, `base_filters` or `num_layers` is not a
             positive int.
+        TypeError: if `spectral_normalization` is not a bool.
 
     Reference:
         Isola, Zhu, Zhou & Efros, "Image-to-Image Translation with
         Conditional Adversarial Networks", CVPR 2017, Sec. 3.2.2 and
         Appendix 6.1.2. Zhu, Park, Isola & Efros, "Unpaired Image-to-Image
         Translation using Cycle-Consistent Adversarial Networks", ICCV 2017,
-        Appendix 7.2.
+        Appendix 7.2. Miyato et al., "Spectral Normalization for Generative
+        Adversarial Networks", ICLR 2018, and Park et al., "Semantic Image
+        Synthesis with Spatially-Adaptive Normalization", CVPR 2019
+        (`spectral_normalization`).
 
     Example:
 
@@ -106,10 +123,27 @@ class PatchGANDiscriminator(keras.Model):
         base_filters=64,
         num_layers=3,
         leaky_relu_slope=0.2,
+        spectral_normalization=False,
         **kwargs,
     ):
         check_positive_ints(channels=channels, base_filters=base_filters, num_layers=num_layers)
+        if not isinstance(spectral_normalization, bool):
+            raise TypeError(
+                "`spectral_normalization` must be a bool. Received: "
+                f"{spectral_normalization!r} of type {type(spectral_normalization).__name__}."
+            )
         initializer = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+        def convolution(filters, strides, name, dtype=None):
+            layer = keras.layers.Conv2D(
+                filters,
+                4,
+                strides=strides,
+                kernel_initializer=initializer,
+                dtype=dtype,
+                name=f"{name}_wrapped" if spectral_normalization else name,
+            )
+            return SpectralNormalization(layer, name=name) if spectral_normalization else layer
 
         # === Layers ===
         stack = []
@@ -117,11 +151,9 @@ class PatchGANDiscriminator(keras.Model):
             prefix = f"conv_{index}"
             stack += [
                 keras.layers.ZeroPadding2D(1, name=f"{prefix}_pad"),
-                keras.layers.Conv2D(
+                convolution(
                     base_filters * min(2**index, MAX_FILTER_MULTIPLIER),
-                    4,
                     strides=2 if index < num_layers else 1,
-                    kernel_initializer=initializer,
                     name=prefix,
                 ),
             ]
@@ -132,9 +164,7 @@ class PatchGANDiscriminator(keras.Model):
             )
         stack += [
             keras.layers.ZeroPadding2D(1, name="logits_pad"),
-            keras.layers.Conv2D(
-                1, 4, kernel_initializer=initializer, dtype="float32", name="logits"
-            ),
+            convolution(1, strides=1, name="logits", dtype="float32"),
         ]
 
         # === Functional model ===
@@ -149,6 +179,7 @@ class PatchGANDiscriminator(keras.Model):
         self.base_filters = base_filters
         self.num_layers = num_layers
         self.leaky_relu_slope = leaky_relu_slope
+        self.spectral_normalization = spectral_normalization
 
     @property
     def receptive_field(self):
@@ -163,6 +194,7 @@ class PatchGANDiscriminator(keras.Model):
             "base_filters": self.base_filters,
             "num_layers": self.num_layers,
             "leaky_relu_slope": self.leaky_relu_slope,
+            "spectral_normalization": self.spectral_normalization,
         }
 
     @classmethod
