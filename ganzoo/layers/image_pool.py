@@ -132,7 +132,10 @@ class ImagePool(keras.layers.Layer):
             # one in its place; otherwise return this image, pool unchanged.
             swap = tf.logical_and(full, use_stored[index])
             slot = tf.where(full, slots[index], count)
-            stored = pool[slot]
+            # A gather, not `pool[slot]`: XLA needs a strided slice's start
+            # as a compile-time constant, folds it from the pool's variables
+            # and compiles the train step anew at every step.
+            stored = tf.gather(pool, slot)
             output = tf.where(swap, stored, image)
             write = tf.logical_or(tf.logical_not(full), swap)
             pool = tf.tensor_scatter_nd_update(pool, [[slot]], [tf.where(write, image, stored)])

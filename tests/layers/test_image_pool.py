@@ -31,15 +31,18 @@ def test_returns_inputs_and_stores_them_until_full():
     assert sorted(indices_of(pool.images)) == [0, 1, 2, 3, 4]
 
 
-def test_once_full_swaps_with_probability_half_and_never_grows():
+@pytest.mark.parametrize("jit_compile", [False, True], ids=["eager", "xla"])
+def test_once_full_swaps_with_probability_half_and_never_grows(jit_compile):
+    """Under XLA too: the stored image is read with a run-time gather index."""
     pool = ImagePool(pool_size=50, seed=1)
-    pool(numbered_images(0, 50))
+    call = tf.function(pool.__call__, jit_compile=True) if jit_compile else pool
+    call(numbered_images(0, 50))
     swapped = 0
     draws = 0
     for start in range(50, 450, 4):
         batch = numbered_images(start, 4)
         before = set(indices_of(pool.images))
-        outputs = indices_of(pool(batch))
+        outputs = indices_of(call(batch))
         after = indices_of(pool.images)
         assert int(pool.num_images) == 50
         assert len(after) == 50 and len(set(after)) == 50
@@ -118,3 +121,4 @@ def test_two_replicas_equal_one_device(mirrored_strategy):
     np.testing.assert_array_equal(
         keras.ops.convert_to_numpy(pool.images), keras.ops.convert_to_numpy(reference.images)
     )
+
