@@ -58,6 +58,7 @@ def gradient_penalty(
     seed=None,
     target_norm=1.0,
     training=True,
+    gradient_scale=None,
 ):
     """The WGAN-GP penalty: `E[(||grad_x D(x_hat)||_2 - 1)^2]` on interpolates.
 
@@ -85,6 +86,12 @@ def gradient_penalty(
         target_norm: float >= 0, the gradient norm the penalty pulls towards
             (paper: 1).
         training: bool, passed to a Keras discriminator.
+        gradient_scale: optional float or float32 scalar tensor > 0. The
+            input gradient is taken of `gradient_scale * sum(logits)` and
+            divided by it, so that a float16 discriminator's backward pass
+            does not underflow; pass the `LossScaleOptimizer`'s
+            `dynamic_scale`. An overflow gives a non-finite penalty, which
+            that optimizer then skips like any other overflow. None: 1.
 
     Returns:
         float32 scalar >= 0: the unweighted penalty, averaged over the batch.
@@ -129,7 +136,7 @@ def gradient_penalty(
     real_images = ops.cast(real_images, "float32")
     fake_images = ops.cast(fake_images, "float32")
     interpolates = fake_images + weights * (real_images - fake_images)
-    norms = _input_gradient_norms(call, interpolates)
+    norms = _input_gradient_norms(call, interpolates, gradient_scale)
     return ops.mean(ops.square(norms - target_norm))
 
 
@@ -140,6 +147,7 @@ def dragan_penalty(
     perturbation_scale=0.5,
     target_norm=1.0,
     training=True,
+    gradient_scale=None,
 ):
     """The DRAGAN penalty: `E[(||grad_x D(x_hat)||_2 - 1)^2]` around real data.
 
@@ -174,6 +182,12 @@ def dragan_penalty(
             evaluates the penalty at the real images themselves.
         target_norm: float >= 0, the `k` of the paper (1).
         training: bool, passed to a Keras discriminator.
+        gradient_scale: optional float or float32 scalar tensor > 0. The
+            input gradient is taken of `gradient_scale * sum(logits)` and
+            divided by it, so that a float16 discriminator's backward pass
+            does not underflow; pass the `LossScaleOptimizer`'s
+            `dynamic_scale`. An overflow gives a non-finite penalty, which
+            that optimizer then skips like any other overflow. None: 1.
 
     Returns:
         float32 scalar >= 0: the unweighted penalty, averaged over the batch.
@@ -211,11 +225,11 @@ def dragan_penalty(
     )
     perturbation = perturbation_scale * _global_batch_std(real_images) * noise
     interpolates = real_images + alpha * perturbation
-    norms = _input_gradient_norms(call, interpolates)
+    norms = _input_gradient_norms(call, interpolates, gradient_scale)
     return ops.mean(ops.square(norms - target_norm))
 
 
-def r1_penalty(discriminator, real_images, training=True):
+def r1_penalty(discriminator, real_images, training=True, gradient_scale=None):
     """The R1 penalty: `E_x[||grad_x D(x)||_2^2]` on real data.
 
     Mescheder et al. regularize the discriminator with
@@ -235,6 +249,12 @@ def r1_penalty(discriminator, real_images, training=True):
         real_images: float tensor of shape `(batch, height, width, channels)`
             (any rank >= 2), values in `[-1, 1]`.
         training: bool, passed to a Keras discriminator.
+        gradient_scale: optional float or float32 scalar tensor > 0. The
+            input gradient is taken of `gradient_scale * sum(logits)` and
+            divided by it, so that a float16 discriminator's backward pass
+            does not underflow; pass the `LossScaleOptimizer`'s
+            `dynamic_scale`. An overflow gives a non-finite penalty, which
+            that optimizer then skips like any other overflow. None: 1.
 
     Returns:
         float32 scalar >= 0: the mean over the batch of the squared input
@@ -252,7 +272,9 @@ def r1_penalty(discriminator, real_images, training=True):
     call = _discriminator_call(discriminator, training)
     real_images = _float_tensor(real_images, "real_images")
     _check_rank(real_images, "real_images")
-    squared_norms = _input_gradient_squared_norms(call, ops.cast(real_images, "float32"))
+    squared_norms = _input_gradient_squared_norms(
+        call, ops.cast(real_images, "float32"), gradient_scale
+    )
     return ops.mean(squared_norms)
 
 
@@ -366,8 +388,9 @@ def _per_example_weights(interpolation_weights, images):
     return ops.reshape(weights, (-1,) + (1,) * (rank - 1))
 
 
-def _input_gradient_squared_norms(call, images):
+def _input_gradient_squared_norms(call, images, gradient_scale=None):
     """Squared L2 norms of `d sum(D(x_i)) / d x_i`, float32 of shape `(batch,)`."""
+    scale = 1.0 if gradient_scale is None else ops.cast(gradient_scale, "float32")
     # The images are data: the penalty must not reach whatever produced them.
     images = tf.stop_gradient(images)
     with tf.GradientTape() as tape:
@@ -375,15 +398,15 @@ def _input_gradient_squared_norms(call, images):
         logits = call(images)
         # Each example's outputs (a PatchGAN map) are summed; examples do not
         # interact, so the gradient of the batch total is per example.
-        total = ops.sum(ops.cast(logits, "float32"))
+        total = ops.sum(ops.cast(logits, "float32")) * scale
     gradients = tape.gradient(total, images, unconnected_gradients=tf.UnconnectedGradients.ZERO)
-    gradients = ops.cast(gradients, "float32")
+    gradients = ops.cast(gradients, "float32") / scale
     rank = len(gradients.shape)
     return ops.sum(ops.square(gradients), axis=tuple(range(1, rank)))
 
 
-def _input_gradient_norms(call, images):
-    return ops.sqrt(_input_gradient_squared_norms(call, images) + _NORM_EPSILON)
+def _input_gradient_norms(call, images, gradient_scale=None):
+    return ops.sqrt(_input_gradient_squared_norms(call, images, gradient_scale) + _NORM_EPSILON)
 
 
 def _replica_context():

@@ -249,6 +249,34 @@ def test_mixed_precision_critic_gives_float32_penalties_close_to_float32(policy,
         np.testing.assert_allclose(float(value), expected, rtol=tolerance, atol=1e-4)
 
 
+def test_gradient_scale_keeps_a_float16_input_gradient_from_underflowing():
+    """A float16 critic whose input gradient, 1e-8 per value, is below float16's range.
+
+    Without a scale the backward pass rounds it to 0 and R1 reads 0; scaled by
+    2^15 (Keras' initial dynamic loss scale) it survives, and R1 is 18 * 1e-16.
+    """
+    critic = keras.Sequential(
+        [
+            keras.Input(IMAGE_SHAPE),
+            keras.layers.Flatten(dtype="mixed_float16"),
+            keras.layers.Dense(
+                1,
+                use_bias=False,
+                kernel_initializer=keras.initializers.Constant(1e-4),
+                dtype="mixed_float16",
+            ),
+            keras.layers.Rescaling(1e-4, dtype="mixed_float16"),
+            keras.layers.Activation("linear", dtype="float32"),
+        ]
+    )
+    real = _images(2, seed=3)
+    expected = np.prod(IMAGE_SHAPE) * 1e-16
+    assert float(losses.r1_penalty(critic, real)) == 0.0
+    np.testing.assert_allclose(
+        float(losses.r1_penalty(critic, real, gradient_scale=2.0**15)), expected, rtol=2e-2
+    )
+
+
 def test_penalties_run_in_tf_function_and_under_xla():
     real, fake = _images(4, seed=13), _images(4, seed=14)
 
