@@ -15,6 +15,7 @@ import time
 import keras
 import tensorflow as tf
 
+from ganzoo.augmentation import InstanceNoiseSchedule
 from ganzoo.callbacks import LossCurves
 from ganzoo.callbacks import SampleGrid
 from ganzoo.callbacks import StopOnNonFiniteLoss
@@ -161,14 +162,35 @@ def fit_with_artifacts(
     )
 
 
+def instance_noise_schedule(config, dataset):
+    """The recipe's instance noise: `config.instance_noise` annealed to 0 over the run.
+
+    The schedule counts discriminator steps (`epochs * steps_per_epoch *
+    discriminator_steps`), as the models call it with the discriminator
+    optimizer's `iterations`.
+
+    Returns:
+        `ganzoo.augmentation.InstanceNoiseSchedule`, or None when
+        `config.instance_noise` is 0.
+    """
+    if not config.instance_noise:
+        return None
+    steps = config.epochs * _steps_per_epoch(dataset, config.steps_per_epoch)
+    return InstanceNoiseSchedule(
+        initial_stddev=config.instance_noise,
+        decay_steps=max(1, steps * getattr(config, "discriminator_steps", 1)),
+    )
+
+
 def _steps_per_epoch(dataset, steps_per_epoch):
     if steps_per_epoch:
         return steps_per_epoch
     cardinality = int(dataset.cardinality())
     if cardinality <= 0:
         raise ValueError(
-            "Cannot resume inside an epoch of unknown length: the dataset's cardinality is "
-            f"{cardinality} and `steps_per_epoch` is not set. Set `steps_per_epoch`."
+            "The length of an epoch is unknown (it is needed to resume inside an epoch "
+            f"and to anneal instance noise): the dataset's cardinality is {cardinality} "
+            "and `steps_per_epoch` is not set. Set `steps_per_epoch`."
         )
     return cardinality
 

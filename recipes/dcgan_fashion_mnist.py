@@ -3,6 +3,10 @@
     python recipes/dcgan_fashion_mnist.py                 # the default run
     python recipes/dcgan_fashion_mnist.py --preset smoke  # a few steps, for tests
     python recipes/dcgan_fashion_mnist.py --epochs 10 --batch-size 64
+    python recipes/dcgan_fashion_mnist.py --preset ttur      # two time-scale update rule
+    python recipes/dcgan_fashion_mnist.py --preset wgan_gp   # WGAN-GP, 5 critic steps
+    python recipes/dcgan_fashion_mnist.py --spectral-normalization --gradient-penalty r1 \
+        --augmentation color,translation,cutout --generator-ema-decay 0.999
 
 The config defaults are the DCGAN paper's (Radford et al. 2016, Sec. 4): Adam
 with learning rate 2e-4 and beta_1 0.5, minibatch 128, `z` of size 100, weights
@@ -13,6 +17,12 @@ k = 1 of Goodfellow et al. 2014. Only the number of epochs is chosen for this
 Outputs: `<run_dir>/samples/epoch_NNN.png` (fixed z), `<run_dir>/loss_curves.png`,
 `<run_dir>/checkpoint.weights.h5` (each epoch), and `<export_dir>/` with the
 SavedModel, `model.onnx`, `manifest.json` and the final sample grid.
+
+Stabilizers are config fields (see `ganzoo.models.AdversarialModel` and
+`GAN.compile`): spectral normalization or no batch normalization in the
+discriminator, a gradient penalty (WGAN-GP, DRAGAN, R1, lazy), one-sided
+label smoothing, DiffAugment, annealed instance noise, and a moving average
+of the generator, which is then what is sampled and exported.
 
 Killed or crashed, the same command resumes: `<run_dir>/backup/` holds the
 whole training state (every `--backup-every-steps` steps and each epoch) and
@@ -35,8 +45,10 @@ from ganzoo.export import export_generator
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
+from ganzoo.optimizers import two_time_scale_optimizers
 from ganzoo.precision import global_dtype_policy
 from ganzoo.recipe_training import fit_with_artifacts
+from ganzoo.recipe_training import instance_noise_schedule
 from ganzoo.recipe_training import training_record
 
 
@@ -53,8 +65,24 @@ class Config:
     steps_per_epoch: int | None = None
     take: int | None = None
     learning_rate: float = 2e-4
+    # The discriminator's learning rate; None: `learning_rate`. Two rates are
+    # the two time-scale update rule (Heusel et al. 2017): the "ttur" preset.
+    discriminator_learning_rate: float | None = None
     beta_1: float = 0.5
+    beta_2: float = 0.999
     generator_loss: str = "non_saturating"
+    # Stabilizers (ganzoo.models.AdversarialModel and GAN.compile).
+    spectral_normalization: bool = False
+    batch_normalization: bool = True
+    gradient_penalty: str | None = None
+    gradient_penalty_weight: float | None = None
+    gradient_penalty_interval: int = 1
+    label_smoothing: float = 0.0
+    augmentation: str | None = None
+    # Instance noise: standard deviation at the start, annealed linearly to 0
+    # over the run's discriminator steps; 0 turns it off.
+    instance_noise: float = 0.0
+    generator_ema_decay: float | None = None
     seed: int = 0
     # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
@@ -76,6 +104,25 @@ class Config:
 
 PRESETS = {
     "default": {},
+    # Two time-scale update rule (Heusel et al. 2017), with the rates and
+    # betas of SAGAN (Zhang et al. 2019, Sec. 5): D learns 4x faster.
+    "ttur": {
+        "learning_rate": 1e-4,
+        "discriminator_learning_rate": 4e-4,
+        "beta_1": 0.0,
+        "beta_2": 0.9,
+    },
+    # WGAN-GP (Gulrajani et al. 2017, Algorithm 1): no batch normalization in
+    # the critic, lambda = 10, 5 critic steps, Adam(1e-4, 0.5, 0.9).
+    "wgan_gp": {
+        "generator_loss": "wasserstein",
+        "gradient_penalty": "wgan_gp",
+        "batch_normalization": False,
+        "discriminator_steps": 5,
+        "learning_rate": 1e-4,
+        "beta_1": 0.5,
+        "beta_2": 0.9,
+    },
     # A few steps on real data with a small network: the end-to-end test.
     "smoke": {
         "base_filters": 8,
@@ -121,6 +168,8 @@ def train(config):
             image_shape=info.image_shape,
             base_filters=config.base_filters,
             kernel_size=config.kernel_size,
+            spectral_normalization=config.spectral_normalization,
+            batch_normalization=config.batch_normalization,
         )
         gan = GAN(
             generator=generator,
@@ -128,18 +177,32 @@ def train(config):
             latent_dim=config.latent_dim,
             discriminator_steps=config.discriminator_steps,
             seed=config.seed,
+            augmentation=config.augmentation,
+            instance_noise=instance_noise_schedule(config, dataset),
+            generator_ema_decay=config.generator_ema_decay,
+        )
+        d_optimizer, g_optimizer = two_time_scale_optimizers(
+            generator_learning_rate=config.learning_rate,
+            discriminator_learning_rate=config.discriminator_learning_rate,
+            beta_1=config.beta_1,
+            beta_2=config.beta_2,
         )
         gan.compile(
-            d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-            g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+            d_optimizer=d_optimizer,
+            g_optimizer=g_optimizer,
             generator_loss=config.generator_loss,
+            gradient_penalty=config.gradient_penalty,
+            gradient_penalty_weight=config.gradient_penalty_weight,
+            gradient_penalty_interval=config.gradient_penalty_interval,
+            label_smoothing=config.label_smoothing,
             jit_compile=config.jit_compile,
         )
         run = fit_with_artifacts(gan, dataset, config, grid_samples=config.grid_samples)
     if not chief:
         return gan, None
+    # The averaged generator when `generator_ema_decay` is set.
     export_path = export_generator(
-        generator,
+        gan.sampling_generator,
         config.export_dir,
         dataset=config.dataset,
         training_config=training_record(config, "recipes/dcgan_fashion_mnist.py", run),

@@ -18,14 +18,19 @@ def tiny_gan(
     g_optimizer=None,
     generator_loss="non_saturating",
     weights_seed=1,
+    **options,
 ):
-    """A compiled GAN with 8-filter DCGAN networks and deterministic weights."""
+    """A compiled GAN with 8-filter DCGAN networks and deterministic weights.
+
+    `options` go to `GAN` (e.g. `generator_ema_decay`).
+    """
     keras.utils.set_random_seed(weights_seed)
     gan = GAN(
         generator=DCGANGenerator(LATENT_DIM, IMAGE_SHAPE, base_filters=8),
         discriminator=DCGANDiscriminator(IMAGE_SHAPE, base_filters=8),
         discriminator_steps=discriminator_steps,
         seed=seed,
+        **options,
     )
     gan.compile(
         d_optimizer=d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5),

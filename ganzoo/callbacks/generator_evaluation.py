@@ -35,7 +35,10 @@ class GeneratorEvaluation(keras.callbacks.Callback):
     When the score improves, the generator's weights are written to
     `best_weights_path` (atomically) and kept in memory; with
     `restore_best_weights=True` the generator ends training with them, since
-    the last epoch is often not the best. With `log_dir`, the scores and a
+    the last epoch is often not the best. With a model that keeps a moving
+    average of its generator (`generator_ema_decay`), the samples, and so
+    the scored and kept weights, are the averaged generator's; restoring
+    puts them in the generator and restarts the average from them. With `log_dir`, the scores and a
     grid of samples go to TensorBoard.
 
     Numbers from different feature extractors are not comparable: report the
@@ -154,12 +157,13 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         self.history.append({"epoch": epoch + 1, **values})
         if score < self.best_score:
             self.best_score, self.best_epoch = float(score), epoch + 1
-            self._best_weights = [np.array(w) for w in self.model.generator.get_weights()]
+            generator = getattr(self.model, "sampling_generator", self.model.generator)
+            self._best_weights = [np.array(w) for w in generator.get_weights()]
             if self.best_weights_path is not None:
                 with atomic_output(self.best_weights_path) as temp_path:
                     # Keras requires the `.weights.h5` suffix on the file it writes.
                     temp_weights = temp_path + ".weights.h5"
-                    self.model.generator.save_weights(temp_weights)
+                    generator.save_weights(temp_weights)
                     os.replace(temp_weights, temp_path)
         if self._writer is not None:
             with self._writer.as_default(step=epoch + 1):
@@ -172,6 +176,9 @@ class GeneratorEvaluation(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self.restore_best_weights and self._best_weights is not None:
             self.model.generator.set_weights(self._best_weights)
+            average = getattr(self.model, "generator_ema", None)
+            if average is not None:
+                average.reset(self.model.generator.trainable_variables)
 
 
 def _in_batches(function, images, batch_size=256):

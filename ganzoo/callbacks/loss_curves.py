@@ -45,12 +45,20 @@ class LossCurves(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         self._step += 1
         if logs and self._step % self.every_n_batches == 0:
-            for key in self.loss_keys + self.probability_keys:
-                if key in logs:
-                    self.history.setdefault(key, []).append((self._step, float(logs[key])))
+            self._record(logs)
 
     def on_epoch_end(self, epoch, logs=None):
+        # The epoch's last step is always a point, so that an epoch shorter
+        # than `every_n_batches` still gets a plot.
+        recorded = any(points and points[-1][0] == self._step for points in self.history.values())
+        if logs and not recorded:
+            self._record(logs)
         self._plot()
+
+    def _record(self, logs):
+        for key in self.loss_keys + self.probability_keys:
+            if key in logs:
+                self.history.setdefault(key, []).append((self._step, float(logs[key])))
 
     def _plot(self):
         if not self.history:

@@ -3,8 +3,11 @@
 import keras
 import tensorflow as tf
 
+from ganzoo.augmentation import add_instance_noise
+from ganzoo.layers import ExponentialMovingAverage
 from ganzoo.losses import get_discriminator_loss
 from ganzoo.losses import get_generator_loss
+from ganzoo.models import stabilizers
 from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
 
@@ -16,8 +19,10 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
     two optimizers and losses (`compile`), keeps the four trackers, draws
     replica-sliced latents, splits a batch into k interleaved minibatches
     (Goodfellow et al. 2014, Algorithm 1), checks real images at trace time,
-    and serializes the wrapper and its compile configuration. Subclasses write
-    `train_step`, the first-batch checks of `fit` and the sampling methods.
+    applies the stabilizers (what the discriminator sees, the gradient
+    penalty, the generator's moving average), and serializes the wrapper and
+    its compile configuration. Subclasses write `train_step`, the first-batch
+    checks of `fit` and the sampling methods.
 
     The conventions of the subclasses follow from these helpers: the losses
     are divided by the number of replicas (so gradients are those of the
@@ -32,17 +37,40 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
         latent_dim: int, size of `z`; read from the generator's first input
             when None.
         discriminator_steps: int >= 1, the k of Algorithm 1.
-        seed: int or None, seeds the latent stream used in training.
+        seed: int or None, seeds the latent stream used in training (and,
+            offset by 1 and 2, the augmentation and instance-noise draws).
+        augmentation: None, a DiffAugment policy string (e.g.
+            `"color,translation,cutout"`, Zhao et al. 2020) or a callable
+            `fn(images, seed) -> images`. Applied to real and generated
+            images before the discriminator, in its updates and in the
+            generator's, with gradients flowing through to the generator.
+        instance_noise: None, a standard deviation (float >= 0), or a
+            schedule called with the discriminator optimizer's `iterations`
+            (`ganzoo.augmentation.InstanceNoiseSchedule`, Sønderby et al.
+            2016): Gaussian noise added, after the augmentation, to every
+            image the discriminator sees.
+        generator_ema_decay: None, or a float in `[0, 1)`: keep an
+            exponential moving average of the generator's weights (Karras et
+            al. 2018: 0.999), updated after every generator step and used
+            by `sampling_generator`, `generate` and the recipes' exports.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Raises:
-        TypeError: if `generator` or `discriminator` is not a `keras.Model`.
-        ValueError: if `latent_dim` disagrees with the generator's input, or
-            `discriminator_steps` is not a positive int.
+        TypeError: if `generator` or `discriminator` is not a `keras.Model`,
+            or `augmentation`/`instance_noise` has the wrong type.
+        ValueError: if `latent_dim` disagrees with the generator's input,
+            `discriminator_steps` is not a positive int, an augmentation
+            policy names an unknown group, the noise is negative or the
+            decay is outside `[0, 1)`.
 
     Reference:
         Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014,
-        Algorithm 1.
+        Algorithm 1. Zhao, Liu, Lin, Zhu & Han, "Differentiable Augmentation
+        for Data-Efficient GAN Training", NeurIPS 2020. Sønderby et al.,
+        "Amortised MAP Inference for Image Super-resolution", ICLR 2017
+        (instance noise). Karras et al., "Progressive Growing of GANs",
+        ICLR 2018, Sec. 5, and Yazıcı et al., "The Unusual Effectiveness of
+        Averaging in GAN Training", ICLR 2019 (the moving average).
     """
 
     def __init__(
@@ -52,6 +80,9 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
         latent_dim=None,
         discriminator_steps=1,
         seed=None,
+        augmentation=None,
+        instance_noise=None,
+        generator_ema_decay=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -94,6 +125,24 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.d_penalty_tracker = keras.metrics.Mean(name="d_penalty")
+
+        # === Stabilizers ===
+        self.augmentation = augmentation
+        self._augment = stabilizers.get_augmentation(augmentation)
+        self.instance_noise = stabilizers.check_instance_noise(instance_noise)
+        # Each stream of draws has its own seed generator, created only when
+        # used, so that turning an option on leaves the latents unchanged.
+        if self._augment is not None:
+            self.augmentation_seed_generator = keras.random.SeedGenerator(_offset(seed, 1))
+        if self.instance_noise is not None:
+            self.instance_noise_seed_generator = keras.random.SeedGenerator(_offset(seed, 2))
+        self.generator_ema_decay = generator_ema_decay
+        self.generator_ema = None
+        if generator_ema_decay is not None:
+            self.generator_ema = ExponentialMovingAverage(generator_ema_decay, name="generator_ema")
+            self.generator_ema.build_for(generator.trainable_variables)
+        self._penalty_fn = None
         # The wrapper has no `call`; marking it built lets `fit` run under a
         # strategy without trying to build it from data (keras issue 20164).
         self.built = True
@@ -104,9 +153,13 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
         g_optimizer,
         generator_loss="non_saturating",
         discriminator_loss=None,
+        gradient_penalty=None,
+        gradient_penalty_weight=None,
+        gradient_penalty_interval=1,
+        label_smoothing=0.0,
         **kwargs,
     ):
-        """Configures the two optimizers and the adversarial losses.
+        """Configures the two optimizers, the adversarial losses and the penalty.
 
         Args:
             d_optimizer: `keras.optimizers.Optimizer` for the discriminator.
@@ -118,14 +171,36 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
             discriminator_loss: a name or a callable
                 `fn(real_logits, fake_logits) -> scalar`; None takes the family
                 of `generator_loss` when that is a name.
+            gradient_penalty: None, `"wgan_gp"` (Gulrajani et al. 2017, Eq. 3:
+                on interpolates of real and generated images, with one
+                `eps ~ U[0, 1]` per example), `"dragan"` (Kodali et al. 2017,
+                around real images) or `"r1"` (Mescheder et al. 2018, Eq. 9,
+                on real images); see `ganzoo.losses.penalties`. It is
+                computed on what the discriminator sees (after augmentation
+                and noise), added to the discriminator loss, and logged as
+                `d_penalty` (unweighted). The discriminator must not use
+                batch normalization: its examples would interact.
+            gradient_penalty_weight: float >= 0, or None for the papers'
+                weight: 10 for WGAN-GP and DRAGAN, 5 (`gamma / 2`, gamma =
+                10) for R1.
+            gradient_penalty_interval: int >= 1. Above 1, lazy
+                regularization (Karras et al. 2020, Sec. 3.1): the penalty is
+                computed only on discriminator steps whose index is a
+                multiple of it, weighted by `weight * interval`.
+            label_smoothing: float in `[0, 1)`; one-sided label smoothing
+                (Salimans et al. 2016, Sec. 3.4): real images get the target
+                `1 - label_smoothing` (paper: 0.1), generated ones stay at 0.
+                Only with the `"minimax"`/`"non_saturating"` losses.
             **kwargs: passed to `keras.Model.compile` (e.g. `jit_compile`,
                 `steps_per_execution`).
 
         Raises:
             TypeError: if an optimizer is not a `keras.optimizers.Optimizer`.
             ValueError: if both optimizers are the same object, a loss name is
-                unknown, or `discriminator_loss` is None with a callable
-                `generator_loss`.
+                unknown, `discriminator_loss` is None with a callable
+                `generator_loss`, a penalty argument is out of range, the
+                discriminator has batch normalization and a penalty is on,
+                or label smoothing is on with a loss it does not apply to.
         """
         if discriminator_loss is None:
             if not isinstance(generator_loss, str):
@@ -137,9 +212,31 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
         self.g_optimizer = g_optimizer
         self.generator_loss_fn = get_generator_loss(generator_loss)
         self.discriminator_loss_fn = get_discriminator_loss(discriminator_loss)
+        smoothed = stabilizers.smoothed_discriminator_loss(discriminator_loss, label_smoothing)
+        if smoothed is not None:
+            self.discriminator_loss_fn = smoothed
+        penalty_fn, penalty_weight, needs_draws = stabilizers.get_gradient_penalty(
+            gradient_penalty, gradient_penalty_weight, gradient_penalty_interval
+        )
+        if penalty_fn is not None and stabilizers.has_batch_normalization(self.discriminator):
+            raise ValueError(
+                f"gradient_penalty={gradient_penalty!r} needs a discriminator without batch "
+                "normalization, whose examples do not interact (Gulrajani et al. 2017, "
+                f"Sec. 4). {self.discriminator.name!r} has BatchNormalization layers; build "
+                "it with `spectral_normalization=True` or `batch_normalization=False`."
+            )
+        self._penalty_fn = penalty_fn
+        self.gradient_penalty_weight = penalty_weight
+        self.gradient_penalty_interval = gradient_penalty_interval
+        if needs_draws and not hasattr(self, "penalty_seed_generator"):
+            self.penalty_seed_generator = keras.random.SeedGenerator(_offset(self.seed, 3))
         self._loss_identifiers = {
             "generator_loss": generator_loss,
             "discriminator_loss": discriminator_loss,
+            "gradient_penalty": gradient_penalty,
+            "gradient_penalty_weight": gradient_penalty_weight,
+            "gradient_penalty_interval": gradient_penalty_interval,
+            "label_smoothing": label_smoothing,
         }
         # Building the slots here, not lazily in the first step, is required
         # under MirroredStrategy (keras issue 23085).
@@ -148,12 +245,94 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
 
     @property
     def metrics(self):
-        return [
+        metrics = [
             self.d_loss_tracker,
             self.g_loss_tracker,
             self.d_real_tracker,
             self.d_fake_tracker,
         ]
+        if self._penalty_fn is not None:
+            metrics.append(self.d_penalty_tracker)
+        return metrics
+
+    @property
+    def sampling_generator(self):
+        """The generator to sample from and export: the averaged one when EMA is on.
+
+        Without `generator_ema_decay` this is `generator` itself. With it, a
+        new copy of the generator (same class and config) holding the
+        moving averages of the trainable weights and the current values of
+        the others (batch-normalization statistics), as StyleGAN's
+        `G_ema` copies its buffers; before the first generator step it
+        equals the generator. Eager only (it builds a model).
+
+        Returns:
+            `keras.Model` with the generator's inputs and outputs.
+        """
+        if self.generator_ema is None:
+            return self.generator
+        averaged = keras.saving.deserialize_keras_object(
+            keras.saving.serialize_keras_object(self.generator)
+        )
+        averaged.set_weights(self.generator.get_weights())
+        self.generator_ema.copy_to(averaged.trainable_variables)
+        return averaged
+
+    def _update_generator_ema(self):
+        """Moves the generator's moving average after a generator step (if on)."""
+        if self.generator_ema is not None:
+            self.generator_ema.update(self.generator.trainable_variables)
+
+    def _discriminator_input(self, images):
+        """The images as the discriminator sees them: augmented, then noised (if on)."""
+        if self._augment is not None:
+            images = self._augment(images, self.augmentation_seed_generator)
+        if self.instance_noise is not None:
+            stddev = self.instance_noise
+            if callable(stddev):
+                stddev = stddev(self.d_optimizer.iterations)
+            images = add_instance_noise(images, stddev, seed=self.instance_noise_seed_generator)
+        return images
+
+    def _weighted_penalty(self, discriminate, real_images, fake_images):
+        """The weighted gradient penalty to add to the discriminator loss, or 0.
+
+        Args:
+            discriminate: `fn(images) -> logits`, the discriminator in
+                training mode (with its conditioning bound).
+            real_images, fake_images: what the discriminator sees of this
+                minibatch.
+
+        Returns:
+            float32 scalar.
+        """
+        if self._penalty_fn is None:
+            return tf.constant(0.0)
+        # Under a LossScaleOptimizer the input gradient is scaled like the
+        # outer one, so that a float16 backward pass does not underflow.
+        gradient_scale = None
+        if isinstance(self.d_optimizer, keras.optimizers.LossScaleOptimizer):
+            gradient_scale = self.d_optimizer.scale_loss(1.0)
+
+        def penalty():
+            return self._penalty_fn(
+                discriminate,
+                real_images,
+                fake_images,
+                getattr(self, "penalty_seed_generator", None),
+                gradient_scale,
+            )
+
+        interval = self.gradient_penalty_interval
+        if interval == 1:
+            value = penalty()
+            self.d_penalty_tracker.update_state(value)
+            return self.gradient_penalty_weight * value
+        # Lazy regularization: only every `interval`-th discriminator step.
+        applied = tf.equal(self.d_optimizer.iterations % interval, 0)
+        value = tf.cond(applied, penalty, lambda: tf.constant(0.0))
+        self.d_penalty_tracker.update_state(value, sample_weight=tf.cast(applied, "float32"))
+        return (self.gradient_penalty_weight * interval) * value
 
     def fit(self, x=None, y=None, *args, **kwargs):
         if isinstance(x, tf.data.Dataset):
@@ -254,6 +433,9 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
                 "latent_dim": self.latent_dim,
                 "discriminator_steps": self.discriminator_steps,
                 "seed": self.seed,
+                "augmentation": keras.saving.serialize_keras_object(self.augmentation),
+                "instance_noise": keras.saving.serialize_keras_object(self.instance_noise),
+                "generator_ema_decay": self.generator_ema_decay,
             }
         )
         return config
@@ -261,6 +443,12 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("generator", "discriminator"):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
+        for key in ("generator", "discriminator", "augmentation", "instance_noise"):
+            if key in config:
+                config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
+
+
+def _offset(seed, offset):
+    """`seed + offset`, or None for an unseeded run."""
+    return None if seed is None else seed + offset

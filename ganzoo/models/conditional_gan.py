@@ -61,7 +61,10 @@ class ConditionalGAN(AdversarialModel):
         latent_dim: int, size of `z`; read from the generator's input when None.
         discriminator_steps: int >= 1, the k of Algorithm 1.
         seed: int or None, seeds the latent stream used in training.
-        **kwargs: passed to `keras.Model` (e.g. `name`).
+        **kwargs: passed to `AdversarialModel` (the stabilizers
+            `augmentation`, `instance_noise`, `generator_ema_decay`) and
+            `keras.Model` (e.g. `name`). A gradient penalty differentiates
+            the discriminator with respect to the images, the labels fixed.
 
     Raises:
         TypeError: if `generator` or `discriminator` is not a `keras.Model`.
@@ -136,10 +139,19 @@ class ConditionalGAN(AdversarialModel):
                 [self._sample_latents(batch_size), label_batch], training=True
             )
             with tf.GradientTape() as tape:
-                real_logits = self.discriminator([real_batch, label_batch], training=True)
-                fake_logits = self.discriminator([fake_images, label_batch], training=True)
+                real_seen = self._discriminator_input(real_batch)
+                fake_seen = self._discriminator_input(fake_images)
+                real_logits = self.discriminator([real_seen, label_batch], training=True)
+                fake_logits = self.discriminator([fake_seen, label_batch], training=True)
                 d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
-                scaled_loss = self.d_optimizer.scale_loss(d_loss / num_replicas)
+                penalty = self._weighted_penalty(
+                    lambda images, labels=label_batch: self.discriminator(
+                        [images, labels], training=True
+                    ),
+                    real_seen,
+                    fake_seen,
+                )
+                scaled_loss = self.d_optimizer.scale_loss((d_loss + penalty) / num_replicas)
             self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
             self.d_loss_tracker.update_state(d_loss)
             self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
@@ -151,10 +163,13 @@ class ConditionalGAN(AdversarialModel):
             fake_images = self.generator(
                 [self._sample_latents(batch_size), generator_labels], training=True
             )
-            fake_logits = self.discriminator([fake_images, generator_labels], training=True)
+            fake_logits = self.discriminator(
+                [self._discriminator_input(fake_images), generator_labels], training=True
+            )
             g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
         self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
+        self._update_generator_ema()
         self.g_loss_tracker.update_state(g_loss)
         return step_logs({metric.name: metric.result() for metric in self.metrics})
 
@@ -237,7 +252,10 @@ class ConditionalGAN(AdversarialModel):
             )
 
     def generate(self, labels, z=None, seed=None, batch_size=256):
-        """Generates one image per label from the generator in inference mode.
+        """Generates one image per label from `sampling_generator` in inference mode.
+
+        With `generator_ema_decay` set, the images come from the averaged
+        generator; otherwise from `generator`.
 
         Args:
             labels: integer array-like of shape `(num_samples,)`, values in
@@ -274,9 +292,10 @@ class ConditionalGAN(AdversarialModel):
                 f"`z` must have shape (num_samples, {self.latent_dim}) with "
                 f"num_samples={len(labels)} (one row per label). Received shape {z.shape}."
             )
+        generator = self.sampling_generator
         chunks = [
             keras.ops.convert_to_numpy(
-                self.generator(
+                generator(
                     [z[start : start + batch_size], labels[start : start + batch_size]],
                     training=False,
                 )

@@ -35,10 +35,20 @@ class GAN(UnconditionalSampling, AdversarialModel):
     single-device step on the same global batch would.
 
     Metrics logged by `fit` (means over the epoch, reset at each epoch):
-    `d_loss` and `g_loss`, the two losses; `d_real` and `d_fake`, the mean of
-    `sigmoid(logits)` on real and on generated images during the discriminator
-    updates, which is the paper's `D(x)` and `D(G(z))` for the minimax and
-    non-saturating losses (and a monotone real/fake score for the others).
+    `d_loss` and `g_loss`, the two adversarial losses; `d_real` and `d_fake`,
+    the mean of `sigmoid(logits)` on real and on generated images during the
+    discriminator updates, which is the paper's `D(x)` and `D(G(z))` for the
+    minimax and non-saturating losses (and a monotone real/fake score for the
+    others); with a gradient penalty, `d_penalty`, the unweighted penalty
+    (the discriminator minimizes `d_loss + weight * d_penalty`).
+
+    Stabilizers (see `AdversarialModel` and `compile`): DiffAugment and
+    instance noise change what the discriminator sees of real and generated
+    images in both updates; a gradient penalty (WGAN-GP, DRAGAN, R1, lazy or
+    not) joins the discriminator loss; `generator_ema_decay` keeps the
+    averaged generator that `generate` samples from. The two time-scale
+    update rule (Heusel et al. 2017) is two learning rates:
+    `ganzoo.optimizers.two_time_scale_optimizers`.
 
     Args:
         generator: `keras.Model` mapping `z` of shape `(batch, latent_dim)` to
@@ -48,6 +58,8 @@ class GAN(UnconditionalSampling, AdversarialModel):
         latent_dim: int, size of `z`; read from the generator's input when None.
         discriminator_steps: int >= 1, the k of Algorithm 1.
         seed: int or None, seeds the latent stream used in training.
+        augmentation, instance_noise, generator_ema_decay: the stabilizers;
+            see `AdversarialModel`.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Raises:
@@ -87,10 +99,17 @@ class GAN(UnconditionalSampling, AdversarialModel):
         for real_batch in real_batches:
             fake_images = self.generator(self._sample_latents(batch_size), training=True)
             with tf.GradientTape() as tape:
-                real_logits = self.discriminator(real_batch, training=True)
-                fake_logits = self.discriminator(fake_images, training=True)
+                real_seen = self._discriminator_input(real_batch)
+                fake_seen = self._discriminator_input(fake_images)
+                real_logits = self.discriminator(real_seen, training=True)
+                fake_logits = self.discriminator(fake_seen, training=True)
                 d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
-                scaled_loss = self.d_optimizer.scale_loss(d_loss / num_replicas)
+                penalty = self._weighted_penalty(
+                    lambda images: self.discriminator(images, training=True),
+                    real_seen,
+                    fake_seen,
+                )
+                scaled_loss = self.d_optimizer.scale_loss((d_loss + penalty) / num_replicas)
             self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
             self.d_loss_tracker.update_state(d_loss)
             self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
@@ -99,10 +118,11 @@ class GAN(UnconditionalSampling, AdversarialModel):
         # Generator: one step on fresh latents.
         with tf.GradientTape() as tape:
             fake_images = self.generator(self._sample_latents(batch_size), training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
+            fake_logits = self.discriminator(self._discriminator_input(fake_images), training=True)
             g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
         self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
+        self._update_generator_ema()
         self.g_loss_tracker.update_state(g_loss)
         return step_logs({metric.name: metric.result() for metric in self.metrics})
 

@@ -77,7 +77,11 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
             matching compares.
         discriminator_steps: int >= 1, the k of Algorithm 1.
         seed: int or None, seeds the latent stream used in training.
-        **kwargs: passed to `keras.Model` (e.g. `name`).
+        **kwargs: passed to `AdversarialModel` and `keras.Model` (e.g.
+            `name`, `generator_ema_decay`). `augmentation` and
+            `instance_noise` raise `ValueError`, as do `gradient_penalty`
+            and `label_smoothing` in `compile`: the discriminator is also the
+            classifier.
 
     Raises:
         TypeError: if `generator` or `discriminator` is not a `keras.Model`.
@@ -130,6 +134,13 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
             seed=seed,
             **kwargs,
         )
+        for argument in ("augmentation", "instance_noise"):
+            if getattr(self, argument) is not None:
+                raise ValueError(
+                    f"SemiSupervisedGAN does not take `{argument}`: its discriminator is "
+                    "also the classifier, trained on the labelled images as they are. "
+                    f"Received {argument}={getattr(self, argument)!r}."
+                )
         self._check_num_classes(num_classes, minimum=2)
         output_shape = tuple(discriminator.outputs[0].shape) if discriminator.outputs else None
         if output_shape is not None and output_shape[1:] != (num_classes,):
@@ -199,6 +210,15 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
                 "`supervised_loss` must be None or a callable fn(labels, logits). "
                 f"Received: {type(supervised_loss).__name__}"
             )
+        for argument, value, off in (
+            ("gradient_penalty", kwargs.get("gradient_penalty"), None),
+            ("label_smoothing", kwargs.get("label_smoothing", 0.0), 0.0),
+        ):
+            if value != off:
+                raise ValueError(
+                    f"SemiSupervisedGAN.compile does not take `{argument}`. Received "
+                    f"{argument}={value!r}."
+                )
         feature_matching = generator_loss == FEATURE_MATCHING
         super().compile(
             d_optimizer,
@@ -264,6 +284,7 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
                 g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
         self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
+        self._update_generator_ema()
         self.g_loss_tracker.update_state(g_loss)
         return step_logs({metric.name: metric.result() for metric in self.metrics})
 

@@ -10,11 +10,14 @@ from ganzoo.latents import sample_latents
 class UnconditionalSampling:
     """Sampling methods shared by `GAN` and `SemiSupervisedGAN`.
 
-    Needs `self.generator` (called as `generator(z)`) and `self.latent_dim`.
+    Needs `self.sampling_generator` (called as `generator(z)`) and `self.latent_dim`.
     """
 
     def generate(self, num_samples=None, z=None, seed=None, batch_size=256):
-        """Generates images from the generator in inference mode.
+        """Generates images from `sampling_generator` in inference mode.
+
+        With `generator_ema_decay` set, the images come from the averaged
+        generator; otherwise from `generator`.
 
         Give either `num_samples` (latents drawn with `seed`, exactly as
         `ganzoo.export.runtime` draws them) or `z`.
@@ -45,10 +48,9 @@ class UnconditionalSampling:
             raise ValueError(
                 f"`z` must have shape (num_samples, {self.latent_dim}). Received shape {z.shape}."
             )
+        generator = self.sampling_generator
         chunks = [
-            keras.ops.convert_to_numpy(
-                self.generator(z[start : start + batch_size], training=False)
-            )
+            keras.ops.convert_to_numpy(generator(z[start : start + batch_size], training=False))
             for start in range(0, len(z), batch_size)
         ]
         return np.concatenate(chunks, axis=0).astype(np.float32)

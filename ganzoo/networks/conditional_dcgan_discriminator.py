@@ -2,6 +2,7 @@
 
 import keras
 
+from ganzoo.layers.spectral_normalization import SpectralNormalization
 from ganzoo.networks.dcgan_blocks import dcgan_discriminator_layers
 from ganzoo.networks.dcgan_geometry import check_positive_ints
 from ganzoo.networks.dcgan_geometry import dcgan_geometry
@@ -47,6 +48,16 @@ class ConditionalDCGANDiscriminator(keras.Model):
         synchronized_batch_norm: bool. If True, batch statistics are computed
             over the global batch under `tf.distribute`, so that a step on N
             replicas equals a step on one device.
+        spectral_normalization: bool. If True, as in the SN-GAN projection
+            discriminator (Miyato & Koyama 2018): every convolution and dense
+            layer (`psi`, `label_map`, the output) is wrapped in
+            `ganzoo.layers.SpectralNormalization` and batch normalization is
+            dropped, so that the examples of a batch do not interact (what
+            the gradient penalties need). The label embedding is not
+            normalized.
+        batch_normalization: bool. False drops batch normalization without
+            spectral normalization, for the gradient penalties. Ignored when
+            `spectral_normalization` is True.
         **kwargs: passed to `keras.Model` (e.g. `name`). The logits stay
             float32 under a mixed-precision policy.
 
@@ -87,6 +98,8 @@ class ConditionalDCGANDiscriminator(keras.Model):
         embedding_dim=50,
         leaky_relu_slope=0.2,
         synchronized_batch_norm=True,
+        spectral_normalization=False,
+        batch_normalization=True,
         **kwargs,
     ):
         check_positive_ints(
@@ -107,8 +120,27 @@ class ConditionalDCGANDiscriminator(keras.Model):
         initializer = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
 
         # === Layers ===
+        if not isinstance(spectral_normalization, bool):
+            raise TypeError(
+                "`spectral_normalization` must be a bool. Received: "
+                f"{spectral_normalization!r} of type {type(spectral_normalization).__name__}."
+            )
+
+        def normalized(layer):
+            if not spectral_normalization:
+                return layer
+            name = layer.name
+            layer.name = f"{name}_wrapped"
+            return SpectralNormalization(layer, name=name)
+
         stack = dcgan_discriminator_layers(
-            image_shape, base_filters, kernel_size, leaky_relu_slope, synchronized_batch_norm
+            image_shape,
+            base_filters,
+            kernel_size,
+            leaky_relu_slope,
+            synchronized_batch_norm,
+            spectral_normalization=spectral_normalization,
+            batch_normalization=batch_normalization,
         )
         if conditioning == "projection":
             label_embedding = keras.layers.Embedding(
@@ -118,7 +150,9 @@ class ConditionalDCGANDiscriminator(keras.Model):
                 dtype="float32",
                 name="label_embedding",
             )
-            psi = keras.layers.Dense(1, kernel_initializer=initializer, dtype="float32", name="psi")
+            psi = normalized(
+                keras.layers.Dense(1, kernel_initializer=initializer, dtype="float32", name="psi")
+            )
             projection = keras.layers.Dot(axes=1, dtype="float32", name="projection")
             output = keras.layers.Add(dtype="float32", name="logits")
         else:
@@ -128,13 +162,15 @@ class ConditionalDCGANDiscriminator(keras.Model):
                 embeddings_initializer=keras.initializers.RandomNormal(mean=0.0, stddev=1.0),
                 name="label_embedding",
             )
-            label_map = keras.layers.Dense(
-                height * width, kernel_initializer=initializer, name="label_map"
+            label_map = normalized(
+                keras.layers.Dense(height * width, kernel_initializer=initializer, name="label_map")
             )
             label_reshape = keras.layers.Reshape((height, width, 1), name="label_map_reshape")
             concatenate = keras.layers.Concatenate(name="image_and_label")
-            output = keras.layers.Dense(
-                1, kernel_initializer=initializer, dtype="float32", name="logits"
+            output = normalized(
+                keras.layers.Dense(
+                    1, kernel_initializer=initializer, dtype="float32", name="logits"
+                )
             )
 
         # === Functional model ===
@@ -163,6 +199,8 @@ class ConditionalDCGANDiscriminator(keras.Model):
         self.embedding_dim = embedding_dim
         self.leaky_relu_slope = leaky_relu_slope
         self.synchronized_batch_norm = synchronized_batch_norm
+        self.spectral_normalization = spectral_normalization
+        self.batch_normalization = batch_normalization
 
     def get_config(self):
         return {
@@ -176,6 +214,8 @@ class ConditionalDCGANDiscriminator(keras.Model):
             "embedding_dim": self.embedding_dim,
             "leaky_relu_slope": self.leaky_relu_slope,
             "synchronized_batch_norm": self.synchronized_batch_norm,
+            "spectral_normalization": self.spectral_normalization,
+            "batch_normalization": self.batch_normalization,
         }
 
     @classmethod

@@ -98,6 +98,7 @@ def dcgan_discriminator_layers(
     leaky_relu_slope,
     synchronized_batch_norm,
     spectral_normalization=False,
+    batch_normalization=True,
 ):
     """The discriminator from images to its flattened features, in call order.
 
@@ -109,7 +110,9 @@ def dcgan_discriminator_layers(
     each convolution is wrapped in `ganzoo.layers.SpectralNormalization`
     (the wrapper takes the convolution's name, `"downsample_<i>"`; the
     convolution inside is `"downsample_<i>_wrapped"`), batch normalization
-    is dropped and every convolution has a bias.
+    is dropped and every convolution has a bias. `batch_normalization=False`
+    drops it too, without spectral normalization: the critic of WGAN-GP
+    (Gulrajani et al. 2017, Sec. 4), whose examples must not interact.
 
     Args:
         image_shape: `(height, width, channels)` of the images.
@@ -118,6 +121,7 @@ def dcgan_discriminator_layers(
         leaky_relu_slope: float.
         synchronized_batch_norm: bool.
         spectral_normalization: bool.
+        batch_normalization: bool; ignored (False) with spectral normalization.
 
     Returns:
         list of `keras.layers.Layer`; the output has
@@ -125,6 +129,7 @@ def dcgan_discriminator_layers(
     """
     _, num_downsamplings = dcgan_geometry(image_shape)
     initializer = keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+    normalize = batch_normalization and not spectral_normalization
     layers = []
     for index in range(num_downsamplings):
         name = f"downsample_{index}"
@@ -135,7 +140,7 @@ def dcgan_discriminator_layers(
             padding="same",
             # Batch normalization, when present, supplies the offset on all
             # but the first.
-            use_bias=index == 0 or spectral_normalization,
+            use_bias=index == 0 or not normalize,
             kernel_initializer=initializer,
             name=f"{name}_wrapped" if spectral_normalization else name,
         )
@@ -143,7 +148,7 @@ def dcgan_discriminator_layers(
             layers.append(SpectralNormalization(convolution, name=name))
         else:
             layers.append(convolution)
-            if index > 0:
+            if index > 0 and normalize:
                 layers.append(_batch_norm(f"{name}_bn", synchronized_batch_norm))
         layers.append(keras.layers.LeakyReLU(negative_slope=leaky_relu_slope))
     layers.append(keras.layers.Flatten(name="features"))

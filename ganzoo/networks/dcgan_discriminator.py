@@ -41,6 +41,10 @@ class DCGANDiscriminator(keras.Model):
         spectral_normalization: bool. If True, spectrally normalized layers
             and no batch normalization (SN-GAN); False (the default) is the
             DCGAN of the paper.
+        batch_normalization: bool. False drops batch normalization without
+            spectral normalization (every convolution gets a bias): the
+            WGAN-GP critic (Gulrajani et al. 2017, Sec. 4), for the gradient
+            penalties. Ignored when `spectral_normalization` is True.
         **kwargs: passed to `keras.Model` (e.g. `name`). The logits stay
             float32 under a mixed-precision policy.
 
@@ -77,6 +81,7 @@ class DCGANDiscriminator(keras.Model):
         leaky_relu_slope=0.2,
         synchronized_batch_norm=True,
         spectral_normalization=False,
+        batch_normalization=True,
         **kwargs,
     ):
         check_positive_ints(base_filters=base_filters, kernel_size=kernel_size)
@@ -95,6 +100,7 @@ class DCGANDiscriminator(keras.Model):
             leaky_relu_slope,
             synchronized_batch_norm,
             spectral_normalization=spectral_normalization,
+            batch_normalization=batch_normalization,
         )
         output_dense = keras.layers.Dense(
             1,
@@ -120,6 +126,7 @@ class DCGANDiscriminator(keras.Model):
         self.leaky_relu_slope = leaky_relu_slope
         self.synchronized_batch_norm = synchronized_batch_norm
         self.spectral_normalization = spectral_normalization
+        self.batch_normalization = batch_normalization
 
     def get_config(self):
         return {
@@ -131,6 +138,7 @@ class DCGANDiscriminator(keras.Model):
             "leaky_relu_slope": self.leaky_relu_slope,
             "synchronized_batch_norm": self.synchronized_batch_norm,
             "spectral_normalization": self.spectral_normalization,
+            "batch_normalization": self.batch_normalization,
         }
 
     @classmethod

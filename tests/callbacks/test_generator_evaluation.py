@@ -16,11 +16,13 @@ def _extractor(output_dim, seed):
     return keras.Model(images, outputs)
 
 
-def test_scores_are_logged_and_the_best_generator_is_kept(tmp_path):
+@pytest.mark.parametrize("generator_ema_decay", [None, 0.5], ids=["live", "averaged"])
+def test_scores_are_logged_and_the_best_generator_is_kept(tmp_path, generator_ema_decay):
+    """With a moving average, the averaged generator is scored, kept and restored."""
     extractor = _extractor(16, seed=5)
     classifier = _extractor(10, seed=6)
     real_features = keras.ops.convert_to_numpy(extractor(random_images(200, seed=1)))
-    gan = tiny_gan()
+    gan = tiny_gan(generator_ema_decay=generator_ema_decay)
     evaluation = GeneratorEvaluation(
         real_features,
         extractor,

@@ -121,4 +121,3 @@ def test_two_replicas_equal_one_device(mirrored_strategy):
     np.testing.assert_array_equal(
         keras.ops.convert_to_numpy(pool.images), keras.ops.convert_to_numpy(reference.images)
     )
-

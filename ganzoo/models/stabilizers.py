@@ -1,0 +1,180 @@
+"""Argument checks and lookups for the stabilizer options of the GAN wrappers.
+
+`AdversarialModel` takes `augmentation`, `instance_noise` and
+`generator_ema_decay` in its constructor and `gradient_penalty`,
+`gradient_penalty_weight`, `gradient_penalty_interval` and `label_smoothing`
+in `compile`; this module turns those arguments into callables and says
+clearly what it received when one is wrong.
+"""
+
+import functools
+import numbers
+
+import keras
+
+from ganzoo.augmentation import InstanceNoiseSchedule
+from ganzoo.augmentation import diff_augment
+from ganzoo.losses import dragan_penalty
+from ganzoo.losses import gradient_penalty
+from ganzoo.losses import r1_penalty
+from ganzoo.losses import smoothed_minimax_discriminator_loss
+
+
+def _wgan_gp(discriminate, real_images, fake_images, seed, gradient_scale):
+    return gradient_penalty(
+        discriminate, real_images, fake_images, seed=seed, gradient_scale=gradient_scale
+    )
+
+
+def _dragan(discriminate, real_images, fake_images, seed, gradient_scale):
+    return dragan_penalty(discriminate, real_images, seed=seed, gradient_scale=gradient_scale)
+
+
+def _r1(discriminate, real_images, fake_images, seed, gradient_scale):
+    return r1_penalty(discriminate, real_images, gradient_scale=gradient_scale)
+
+
+# Name -> (fn(discriminate, real, fake, seed, gradient_scale), default
+# weight, needs random draws). WGAN-GP and DRAGAN: lambda = 10 (Gulrajani et
+# al. 2017, Sec. 4; Kodali et al. 2017, Sec. 3). R1: gamma / 2 with
+# gamma = 10, the value Mescheder et al. 2018 use for their image experiments.
+GRADIENT_PENALTIES = {
+    "wgan_gp": (_wgan_gp, 10.0, True),
+    "dragan": (_dragan, 10.0, True),
+    "r1": (_r1, 5.0, False),
+}
+
+# The discriminator losses whose real-sample target one-sided label
+# smoothing lowers (Salimans et al. 2016, Sec. 3.4).
+_SMOOTHABLE_LOSSES = ("minimax", "non_saturating")
+
+
+def get_augmentation(augmentation):
+    """Returns `fn(images, seed) -> images` for `augmentation`, or None.
+
+    Args:
+        augmentation: None; a DiffAugment policy string such as
+            `"color,translation,cutout"` (see `ganzoo.augmentation.diff_augment`);
+            or a callable `fn(images, seed)` that returns augmented images of
+            the same shape, differentiably, drawing from the
+            `keras.random.SeedGenerator` `seed`.
+
+    Raises:
+        ValueError: if a policy string names an unknown group.
+        TypeError: for any other type.
+    """
+    if augmentation is None:
+        return None
+    if isinstance(augmentation, str):
+        # Parses the policy now, so that a typo fails here and not in `fit`.
+        diff_augment(keras.ops.zeros((1, 8, 8, 1)), policy=augmentation, seed=0)
+        return functools.partial(_diff_augment, policy=augmentation)
+    if callable(augmentation):
+        return augmentation
+    raise TypeError(
+        "`augmentation` must be None, a DiffAugment policy such as "
+        "'color,translation,cutout', or a callable fn(images, seed). Received: "
+        f"{augmentation!r} of type {type(augmentation).__name__}."
+    )
+
+
+def _diff_augment(images, seed, policy):
+    return diff_augment(images, policy=policy, seed=seed)
+
+
+def check_instance_noise(instance_noise):
+    """Returns `instance_noise` (None, a float >= 0 or a schedule), checked.
+
+    Raises:
+        ValueError: if it is a negative number.
+        TypeError: if it is neither None, a number nor a callable `fn(step)`.
+    """
+    if instance_noise is None or isinstance(instance_noise, InstanceNoiseSchedule):
+        return instance_noise
+    if isinstance(instance_noise, numbers.Real) and not isinstance(instance_noise, bool):
+        if instance_noise < 0:
+            raise ValueError(
+                f"`instance_noise` must be a standard deviation >= 0. Received: {instance_noise!r}"
+            )
+        return float(instance_noise)
+    if callable(instance_noise):
+        return instance_noise
+    raise TypeError(
+        "`instance_noise` must be None, a standard deviation (float >= 0) or a schedule "
+        "such as `ganzoo.augmentation.InstanceNoiseSchedule`. Received: "
+        f"{instance_noise!r} of type {type(instance_noise).__name__}."
+    )
+
+
+def get_gradient_penalty(name, weight, interval):
+    """Returns `(penalty_fn, weight, needs_draws)` for `compile`'s penalty arguments.
+
+    `penalty_fn(discriminate, real_images, fake_images, seed, gradient_scale)`
+    returns the unweighted penalty (float32 scalar); see
+    `ganzoo.losses.penalties` for each.
+
+    Args:
+        name: None, `"wgan_gp"`, `"dragan"` or `"r1"`.
+        weight: float >= 0 or None (the penalty's default weight).
+        interval: int >= 1; lazy regularization every `interval` steps.
+
+    Returns:
+        `(None, 0.0, False)` when `name` is None.
+
+    Raises:
+        ValueError: for an unknown name, a negative weight or a bad interval.
+    """
+    if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
+        raise ValueError(f"`gradient_penalty_interval` must be an int >= 1. Received: {interval!r}")
+    if name is None:
+        return None, 0.0, False
+    if name not in GRADIENT_PENALTIES:
+        raise ValueError(
+            f"Unknown gradient_penalty {name!r}. Expected None or one of "
+            f"{sorted(GRADIENT_PENALTIES)}."
+        )
+    penalty_fn, default_weight, needs_draws = GRADIENT_PENALTIES[name]
+    if weight is None:
+        weight = default_weight
+    if not isinstance(weight, numbers.Real) or isinstance(weight, bool) or not weight >= 0:
+        raise ValueError(f"`gradient_penalty_weight` must be a number >= 0. Received: {weight!r}")
+    return penalty_fn, float(weight), needs_draws
+
+
+def smoothed_discriminator_loss(discriminator_loss, label_smoothing):
+    """The one-sided label-smoothed discriminator loss, or None when smoothing is off.
+
+    Args:
+        discriminator_loss: the loss identifier `compile` received.
+        label_smoothing: float in `[0, 1)`; real samples get the target
+            `1 - label_smoothing` (Salimans et al. 2016: 0.1).
+
+    Raises:
+        ValueError: if `label_smoothing` is out of range, or is on with a loss
+            other than `"minimax"` or `"non_saturating"`.
+    """
+    if (
+        not isinstance(label_smoothing, numbers.Real)
+        or isinstance(label_smoothing, bool)
+        or not 0.0 <= label_smoothing < 1.0
+    ):
+        raise ValueError(
+            f"`label_smoothing` must be a number in [0, 1). Received: {label_smoothing!r}"
+        )
+    if label_smoothing == 0:
+        return None
+    if discriminator_loss not in _SMOOTHABLE_LOSSES:
+        raise ValueError(
+            "One-sided label smoothing lowers the real target of the cross-entropy "
+            f"losses {_SMOOTHABLE_LOSSES}. Received discriminator_loss={discriminator_loss!r}."
+        )
+    return functools.partial(
+        smoothed_minimax_discriminator_loss, real_label=1.0 - float(label_smoothing)
+    )
+
+
+def has_batch_normalization(network):
+    """True if any layer of `network` is a `keras.layers.BatchNormalization`."""
+    return any(
+        isinstance(layer, keras.layers.BatchNormalization) for layer in network._flatten_layers()
+    )

@@ -1,0 +1,68 @@
+"""`benchmarks/train_step_throughput.py` runs on tiny networks; timings are not asserted."""
+
+import importlib.util
+import pathlib
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "benchmarks" / "train_step_throughput.py"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("train_step_throughput", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+benchmark = _load_script()
+
+
+@pytest.mark.large
+@pytest.mark.parametrize("model_name", benchmark.MODELS)
+def test_every_model_trains_next_to_its_reference_loop(model_name):
+    """ganzoo and the reference loop each train and report a ratio (the GAN in bfloat16 + XLA too).
+
+    XLA compiles only for the GAN here, to keep the test short.
+    """
+    settings = [benchmark.Setting("ganzoo"), benchmark.REFERENCE]
+    if model_name == "gan":
+        settings.insert(1, benchmark.Setting("ganzoo", "mixed_bfloat16", jit_compile=True))
+    result = benchmark.measure_model(
+        model_name,
+        preset="smoke",
+        settings=settings,
+        rounds=2,
+        block_steps=1,
+        warmup_steps=1,
+        data="random",
+        num_batches=2,
+    )
+    assert [row["setting"] for row in result["rows"]] == [setting.name for setting in settings]
+    for row in result["rows"]:
+        assert row["timed_steps"] == 2
+        assert row["finite_losses"], row
+        assert row["weights_changed"], row
+        assert {"d_loss", "g_loss"} <= set(row["logs"]), row
+        assert row["ms_per_step"] > 0
+        assert len(row["block_ms"]) == 2
+    reference_row = result["rows"][-1]
+    assert reference_row["ratio_vs_reference"] == pytest.approx(1.0)
+
+    report = benchmark.format_report([result], [], benchmark.machine_facts(), "python ...")
+    for setting in settings:
+        assert f"| {setting.name} | " in report
+
+
+def test_cycle_gan_memory_row_on_a_tiny_step():
+    row = benchmark.measure_cycle_gan_memory(benchmark.Setting("ganzoo"), preset="smoke", steps=1)
+    assert row["image_size"] == 16
+    assert row["peak_rss_mib"] >= row["baseline_rss_mib"] > 0
+    assert row["ms_per_step"] > 0
+
+
+def test_unknown_data_source_is_refused():
+    config = benchmark.recipe_config("gan", "smoke")
+    with pytest.raises(ValueError, match="'real' or 'random'.*'imagenet'"):
+        benchmark.load_batches("gan", config, data="imagenet")

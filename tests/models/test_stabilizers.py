@@ -1,0 +1,318 @@
+"""The stabilizer options of GAN and ConditionalGAN: each trains, distributes and does its math."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganzoo.augmentation import InstanceNoiseSchedule
+from ganzoo.losses import r1_penalty
+from ganzoo.models import GAN
+from ganzoo.models import ConditionalGAN
+from ganzoo.models import SemiSupervisedGAN
+from ganzoo.networks import ConditionalDCGANDiscriminator
+from ganzoo.networks import ConditionalDCGANGenerator
+from ganzoo.networks import DCGANDiscriminator
+from ganzoo.networks import DCGANGenerator
+from ganzoo.networks import SemiSupervisedDiscriminator
+from ganzoo.precision import global_dtype_policy
+from tests.test_case import IMAGE_SHAPE
+from tests.test_case import LATENT_DIM
+from tests.test_case import max_weight_difference
+from tests.test_case import random_images
+
+pytestmark = pytest.mark.filterwarnings("ignore:`shuffle=True` was passed")
+
+# Each option on its own: (constructor arguments, compile arguments).
+OPTIONS = {
+    "diff_augment": ({"augmentation": "color,translation,cutout"}, {}),
+    "instance_noise": ({"instance_noise": InstanceNoiseSchedule(0.2, decay_steps=4)}, {}),
+    "wgan_gp": ({}, {"generator_loss": "wasserstein", "gradient_penalty": "wgan_gp"}),
+    "dragan": ({}, {"gradient_penalty": "dragan"}),
+    "lazy_r1": ({}, {"gradient_penalty": "r1", "gradient_penalty_interval": 2}),
+    "label_smoothing": ({}, {"label_smoothing": 0.1}),
+    "ema": ({"generator_ema_decay": 0.9}, {}),
+}
+
+
+def _sn_gan(options=None, compile_options=None, weights_seed=1, **optimizers):
+    """A tiny GAN with a spectrally normalized (batch-norm-free) discriminator, SGD."""
+    keras.utils.set_random_seed(weights_seed)
+    gan = GAN(
+        generator=DCGANGenerator(LATENT_DIM, IMAGE_SHAPE, base_filters=8),
+        discriminator=DCGANDiscriminator(IMAGE_SHAPE, base_filters=8, spectral_normalization=True),
+        seed=3,
+        **(options or {}),
+    )
+    gan.compile(
+        d_optimizer=optimizers.get("d_optimizer") or keras.optimizers.SGD(0.05),
+        g_optimizer=optimizers.get("g_optimizer") or keras.optimizers.SGD(0.05),
+        **(compile_options or {}),
+    )
+    return gan
+
+
+def _dataset(images, batch_size=16):
+    return tf.data.Dataset.from_tensor_slices(images).batch(batch_size, drop_remainder=True)
+
+
+def _network_weights(model):
+    return [
+        np.asarray(weight)
+        for network in (model.generator, model.discriminator)
+        for weight in network.trainable_weights
+    ]
+
+
+@pytest.mark.parametrize("option", sorted(OPTIONS))
+def test_each_option_trains_the_same_on_two_replicas_as_on_one(option, mirrored_strategy):
+    """Two steps on a global batch of 16: 2 replicas equal 1 device, and the option matters."""
+    options, compile_options = OPTIONS[option]
+    images = random_images(32)
+    single = _sn_gan(options, compile_options)
+    with mirrored_strategy.scope():
+        distributed = _sn_gan(options, compile_options)
+    single_history = single.fit(_dataset(images), epochs=1, verbose=0)
+    with mirrored_strategy.scope():
+        distributed_history = distributed.fit(_dataset(images), epochs=1, verbose=0)
+    # model.weights include the seed-generator states and the EMA shadows.
+    assert max_weight_difference(single, distributed) < 2e-5
+    for key, values in single_history.history.items():
+        assert np.all(np.isfinite(values)), (key, values)
+        np.testing.assert_allclose(
+            distributed_history.history[key], values, rtol=1e-4, atol=1e-6, err_msg=key
+        )
+
+    baseline = _sn_gan()
+    baseline.fit(_dataset(images), epochs=1, verbose=0)
+    if option == "ema":
+        # The average does not change training; it changes what is sampled.
+        for a, b in zip(_network_weights(single), _network_weights(baseline), strict=True):
+            np.testing.assert_array_equal(a, b)
+        averaged = single.sampling_generator.trainable_weights
+        live = single.generator.trainable_weights
+        assert (
+            max(
+                float(np.abs(np.asarray(a) - np.asarray(b)).max())
+                for a, b in zip(averaged, live, strict=True)
+            )
+            > 1e-5
+        )
+    else:
+        difference = max(
+            float(np.abs(a - b).max())
+            for a, b in zip(_network_weights(single), _network_weights(baseline), strict=True)
+        )
+        assert difference > 1e-5, f"{option} left training unchanged"
+    if "gradient_penalty" in compile_options:
+        assert "d_penalty" in single_history.history
+
+
+def test_conditional_gan_takes_the_penalty_and_augmentation_on_two_replicas(mirrored_strategy):
+    images = random_images(16)
+    labels = np.arange(16, dtype=np.int32) % 4
+
+    def build():
+        keras.utils.set_random_seed(2)
+        gan = ConditionalGAN(
+            generator=ConditionalDCGANGenerator(
+                latent_dim=LATENT_DIM, num_classes=4, image_shape=IMAGE_SHAPE, base_filters=8
+            ),
+            discriminator=ConditionalDCGANDiscriminator(
+                num_classes=4,
+                image_shape=IMAGE_SHAPE,
+                base_filters=8,
+                conditioning="projection",
+                spectral_normalization=True,
+            ),
+            num_classes=4,
+            seed=5,
+            augmentation="translation,cutout",
+            generator_ema_decay=0.5,
+        )
+        gan.compile(
+            d_optimizer=keras.optimizers.SGD(0.05),
+            g_optimizer=keras.optimizers.SGD(0.05),
+            generator_loss="hinge",
+            gradient_penalty="r1",
+        )
+        return gan
+
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels)).batch(16)
+    single = build()
+    with mirrored_strategy.scope():
+        distributed = build()
+    single_history = single.fit(dataset, epochs=1, verbose=0)
+    with mirrored_strategy.scope():
+        distributed.fit(dataset, epochs=1, verbose=0)
+    assert max_weight_difference(single, distributed) < 2e-5
+    assert single_history.history["d_penalty"][0] > 0
+    assert single.generate(np.arange(4), seed=0).shape == (4, *IMAGE_SHAPE)
+
+
+def _plain_critic():
+    """Conv -> LeakyReLU -> Dense, no normalization: R1 has no hidden state to move."""
+    return keras.Sequential(
+        [
+            keras.Input(IMAGE_SHAPE),
+            keras.layers.Conv2D(4, 5, strides=2),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Flatten(),
+            keras.layers.Dense(1),
+        ],
+        name="plain_critic",
+    )
+
+
+def _zero_adversarial_loss(real_logits, fake_logits):
+    # Keeps both logits in the graph, contributes nothing: the update is the
+    # penalty's alone.
+    return 0.0 * (tf.reduce_mean(real_logits) + tf.reduce_mean(fake_logits))
+
+
+@pytest.mark.parametrize("interval", [1, 2])
+def test_r1_update_is_the_gradient_of_the_weighted_hand_computed_penalty(interval):
+    """With a zero adversarial loss, one SGD step moves D by -lr * weight * interval * grad R1.
+
+    With interval 2 the second step (discriminator iteration 1) skips the
+    penalty, so the weights after two steps are those after the first.
+    """
+    keras.utils.set_random_seed(4)
+    critic = _plain_critic()
+    gan = GAN(DCGANGenerator(LATENT_DIM, IMAGE_SHAPE, base_filters=8), critic, seed=0)
+    learning_rate, weight = 0.1, 3.0
+    gan.compile(
+        d_optimizer=keras.optimizers.SGD(learning_rate),
+        g_optimizer=keras.optimizers.SGD(0.0),
+        generator_loss="non_saturating",
+        discriminator_loss=_zero_adversarial_loss,
+        gradient_penalty="r1",
+        gradient_penalty_weight=weight,
+        gradient_penalty_interval=interval,
+    )
+    real = random_images(8, seed=9)
+    with tf.GradientTape() as tape:
+        penalty = r1_penalty(critic, real)
+    gradients = tape.gradient(penalty, critic.trainable_variables)
+    # Biases do not reach the input gradient of a piecewise-linear critic.
+    gradients = [
+        np.zeros(variable.shape) if gradient is None else np.asarray(gradient)
+        for variable, gradient in zip(critic.trainable_variables, gradients, strict=True)
+    ]
+    expected = [
+        np.asarray(variable) - learning_rate * weight * interval * np.asarray(gradient)
+        for variable, gradient in zip(critic.trainable_variables, gradients, strict=True)
+    ]
+    # One step, or with interval 2 two steps whose second skips the penalty.
+    history = gan.fit(_dataset(np.tile(real, (interval, 1, 1, 1)), 8), epochs=1, verbose=0)
+    assert int(gan.d_optimizer.iterations) == interval
+    for variable, value in zip(critic.trainable_variables, expected, strict=True):
+        np.testing.assert_allclose(np.asarray(variable), value, rtol=1e-5, atol=1e-6)
+    # Logged (unweighted) over the steps where it was computed: the first.
+    assert history.history["d_penalty"][0] == pytest.approx(float(penalty), rel=1e-5)
+
+
+def test_generator_average_equals_the_analytic_average_of_three_steps():
+    decay = 0.75
+    gan = _sn_gan({"generator_ema_decay": decay})
+    images = random_images(16)
+    steps = []
+    for _ in range(3):
+        gan.fit(_dataset(images), epochs=1, verbose=0)
+        steps.append([np.asarray(weight).copy() for weight in gan.generator.trainable_weights])
+    expected = steps[0]
+    for values in steps[1:]:
+        expected = [
+            decay * old + (1 - decay) * new for old, new in zip(expected, values, strict=True)
+        ]
+    averaged = gan.sampling_generator
+    for variable, value in zip(averaged.trainable_weights, expected, strict=True):
+        np.testing.assert_allclose(np.asarray(variable), value, rtol=1e-5, atol=1e-7)
+    # Batch-normalization statistics are the live generator's.
+    for mine, live in zip(
+        averaged.non_trainable_weights, gan.generator.non_trainable_weights, strict=True
+    ):
+        np.testing.assert_array_equal(np.asarray(mine), np.asarray(live))
+    assert type(averaged) is DCGANGenerator
+    # `generate` samples from the average.
+    z = np.random.default_rng(0).standard_normal((4, LATENT_DIM)).astype(np.float32)
+    np.testing.assert_allclose(
+        gan.generate(z=z), np.asarray(averaged(z, training=False)), rtol=1e-5, atol=1e-6
+    )
+    assert not np.allclose(gan.generate(z=z), np.asarray(gan.generator(z, training=False)))
+
+
+def test_float16_penalty_is_loss_scaled_and_trains():
+    with global_dtype_policy("mixed_float16"):
+        gan = _sn_gan(
+            {"augmentation": "translation"},
+            {"gradient_penalty": "r1", "generator_loss": "non_saturating"},
+            d_optimizer=keras.optimizers.Adam(1e-3),
+            g_optimizer=keras.optimizers.Adam(1e-3),
+        )
+        history = gan.fit(_dataset(random_images(32)), epochs=1, verbose=0)
+    assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert np.isfinite(history.history["d_loss"][0])
+    assert history.history["d_penalty"][0] > 0
+
+
+def test_all_options_survive_save_and_load(tmp_path):
+    gan = _sn_gan(
+        {
+            "augmentation": "color,cutout",
+            "instance_noise": InstanceNoiseSchedule(0.1, decay_steps=10),
+            "generator_ema_decay": 0.9,
+        },
+        {"gradient_penalty": "dragan", "gradient_penalty_weight": 2.0, "label_smoothing": 0.2},
+        d_optimizer=keras.optimizers.Adam(1e-3),
+        g_optimizer=keras.optimizers.Adam(1e-3),
+    )
+    gan.fit(_dataset(random_images(32)), epochs=1, verbose=0)
+    path = tmp_path / "gan.keras"
+    gan.save(path)
+    loaded = keras.saving.load_model(path)
+    assert loaded.augmentation == "color,cutout"
+    assert loaded.instance_noise.get_config() == gan.instance_noise.get_config()
+    assert loaded.gradient_penalty_weight == 2.0
+    assert loaded.generator_ema_decay == 0.9
+    assert max_weight_difference(gan, loaded) == 0.0
+    history = loaded.fit(_dataset(random_images(16)), epochs=1, verbose=0)
+    assert np.isfinite(history.history["d_penalty"][0])
+
+
+def test_bad_stabilizer_arguments_fail_clearly():
+    with pytest.raises(ValueError, match="batch normalization"):
+        GAN(
+            DCGANGenerator(LATENT_DIM, IMAGE_SHAPE, base_filters=8),
+            DCGANDiscriminator(IMAGE_SHAPE, base_filters=8),
+        ).compile(keras.optimizers.Adam(), keras.optimizers.Adam(), gradient_penalty="wgan_gp")
+    with pytest.raises(ValueError, match="Unknown gradient_penalty 'r2'"):
+        _sn_gan(compile_options={"gradient_penalty": "r2"})
+    with pytest.raises(ValueError, match="gradient_penalty_interval"):
+        _sn_gan(compile_options={"gradient_penalty": "r1", "gradient_penalty_interval": 0})
+    with pytest.raises(ValueError, match="gradient_penalty_weight"):
+        _sn_gan(compile_options={"gradient_penalty": "r1", "gradient_penalty_weight": -1.0})
+    with pytest.raises(ValueError, match="label smoothing.*'hinge'"):
+        _sn_gan(compile_options={"generator_loss": "hinge", "label_smoothing": 0.1})
+    with pytest.raises(ValueError, match=r"label_smoothing.*\[0, 1\)"):
+        _sn_gan(compile_options={"label_smoothing": 1.0})
+    with pytest.raises(ValueError, match="zoom"):
+        _sn_gan({"augmentation": "color,zoom"})
+    with pytest.raises(TypeError, match="augmentation"):
+        _sn_gan({"augmentation": 3})
+    with pytest.raises(ValueError, match="instance_noise"):
+        _sn_gan({"instance_noise": -0.1})
+    with pytest.raises(ValueError, match=r"decay.*\[0, 1\)"):
+        _sn_gan({"generator_ema_decay": 1.0})
+    sgan_networks = dict(
+        generator=DCGANGenerator(LATENT_DIM, IMAGE_SHAPE, base_filters=8),
+        discriminator=SemiSupervisedDiscriminator(
+            num_classes=10, image_shape=IMAGE_SHAPE, base_filters=8
+        ),
+        num_classes=10,
+    )
+    with pytest.raises(ValueError, match="SemiSupervisedGAN does not take `augmentation`"):
+        SemiSupervisedGAN(**sgan_networks, augmentation="color")
+    sgan = SemiSupervisedGAN(**sgan_networks, generator_ema_decay=0.9)
+    with pytest.raises(ValueError, match="does not take `gradient_penalty`"):
+        sgan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), gradient_penalty="r1")
