@@ -46,7 +46,7 @@ def two_time_scale_optimizers(
     Example:
 
     >>> d_optimizer, g_optimizer = two_time_scale_optimizers()
-    >>> float(d_optimizer.learning_rate), float(g_optimizer.learning_rate)
+    >>> round(float(d_optimizer.learning_rate), 6), round(float(g_optimizer.learning_rate), 6)
     (0.0004, 0.0001)
     """
     if discriminator_learning_rate is None:
