@@ -717,6 +717,20 @@ def _other_python_processes():
     return commands
 
 
+READING_NOTE = (
+    "Reading the ratios: the reference loops are the keras-io examples' shape. Their "
+    "GAN and ConditionalGAN run the discriminator once on real and generated images "
+    "concatenated (one batch of 2m), where ganzoo runs it on each half: with batch "
+    "normalization in the discriminator the two are different math, and the "
+    "concatenated pass lets the discriminator separate real from fake through the "
+    "batch statistics (the reference's final d_loss and g_loss both near 0 show it: "
+    "the generator's batch, normalized on its own, scores as real). ganzoo pays one "
+    "more, smaller convolution call per layer for the paper's behaviour. XLA on this "
+    "CPU compiles convolutions to Eigen instead of oneDNN, so it is slower for the "
+    "DCGAN-family networks and faster for CycleGAN's small-image ResNet, whose step "
+    "is dominated by many small ops that XLA fuses."
+)
+
 MODEL_TITLES = {
     "gan": "GAN (DCGAN, Fashion-MNIST 28x28)",
     "conditional_gan": "ConditionalGAN (Fashion-MNIST 28x28)",
@@ -899,7 +913,7 @@ def main(argv=None):
     command = "python benchmarks/train_step_throughput.py " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
-    notes = [f"Wall time of the whole run: {minutes:.1f} min."]
+    notes = [f"Wall time of the whole run: {minutes:.1f} min.", READING_NOTE]
     if other_jobs:
         notes.append(
             "Other Python jobs were running on the same 2 cores during the run (the "

@@ -66,6 +66,9 @@ class Config:
     learning_rate: float = 2e-4
     beta_1: float = 0.5
     generator_loss: str = "non_saturating"
+    # A moving average of the generator's weights (Karras et al. 2018), then
+    # sampled and exported; None: off.
+    generator_ema_decay: float | None = None
     seed: int = 0
     # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
@@ -145,6 +148,7 @@ def train(config):
             latent_dim=config.latent_dim,
             discriminator_steps=config.discriminator_steps,
             seed=config.seed,
+            generator_ema_decay=config.generator_ema_decay,
         )
         gan.compile(
             d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
@@ -157,8 +161,9 @@ def train(config):
         )
     if not chief:
         return gan, None
+    # The averaged generator when `generator_ema_decay` is set.
     export_path = export_conditional_generator(
-        generator,
+        gan.sampling_generator,
         config.export_dir,
         class_names=list(info.class_names),
         dataset=config.dataset,

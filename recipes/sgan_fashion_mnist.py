@@ -213,7 +213,7 @@ def _export(config, info, sgan, result, run):
         overwrite=config.overwrite,
     )
     generator_path = export_generator(
-        sgan.generator,
+        sgan.sampling_generator,
         os.path.join(config.export_dir, "generator"),
         dataset=config.dataset,
         training_config=training_config,

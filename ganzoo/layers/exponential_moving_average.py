@@ -124,7 +124,7 @@ class ExponentialMovingAverage(keras.layers.Layer):
         Before the first update there is no average, and the variables are
         left as they are.
         """
-        if int(self.num_updates) == 0:
+        if int(ops.convert_to_numpy(self.num_updates)) == 0:
             return
         for shadow, variable in zip(self.shadows, variables, strict=True):
             variable.assign(ops.cast(shadow, variable.dtype))

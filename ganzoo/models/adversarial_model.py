@@ -3,7 +3,6 @@
 import keras
 import tensorflow as tf
 
-from ganzoo.augmentation import add_instance_noise
 from ganzoo.layers import ExponentialMovingAverage
 from ganzoo.losses import get_discriminator_loss
 from ganzoo.losses import get_generator_loss
@@ -12,7 +11,7 @@ from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
 
 
-class AdversarialModel(TwoOptimizerMixin, keras.Model):
+class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Model):
     """Private base of `GAN` and `ConditionalGAN`: everything but the step.
 
     Holds the generator and the discriminator, validates them, configures the
@@ -125,24 +124,14 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
-        self.d_penalty_tracker = keras.metrics.Mean(name="d_penalty")
 
         # === Stabilizers ===
-        self.augmentation = augmentation
-        self._augment = stabilizers.get_augmentation(augmentation)
-        self.instance_noise = stabilizers.check_instance_noise(instance_noise)
-        # Each stream of draws has its own seed generator, created only when
-        # used, so that turning an option on leaves the latents unchanged.
-        if self._augment is not None:
-            self.augmentation_seed_generator = keras.random.SeedGenerator(_offset(seed, 1))
-        if self.instance_noise is not None:
-            self.instance_noise_seed_generator = keras.random.SeedGenerator(_offset(seed, 2))
+        self._init_stabilizers(augmentation, instance_noise, seed)
         self.generator_ema_decay = generator_ema_decay
         self.generator_ema = None
         if generator_ema_decay is not None:
             self.generator_ema = ExponentialMovingAverage(generator_ema_decay, name="generator_ema")
             self.generator_ema.build_for(generator.trainable_variables)
-        self._penalty_fn = None
         # The wrapper has no `call`; marking it built lets `fit` run under a
         # strategy without trying to build it from data (keras issue 20164).
         self.built = True
@@ -215,21 +204,12 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
         smoothed = stabilizers.smoothed_discriminator_loss(discriminator_loss, label_smoothing)
         if smoothed is not None:
             self.discriminator_loss_fn = smoothed
-        penalty_fn, penalty_weight, needs_draws = stabilizers.get_gradient_penalty(
-            gradient_penalty, gradient_penalty_weight, gradient_penalty_interval
+        self._configure_penalty(
+            gradient_penalty,
+            gradient_penalty_weight,
+            gradient_penalty_interval,
+            [self.discriminator],
         )
-        if penalty_fn is not None and stabilizers.has_batch_normalization(self.discriminator):
-            raise ValueError(
-                f"gradient_penalty={gradient_penalty!r} needs a discriminator without batch "
-                "normalization, whose examples do not interact (Gulrajani et al. 2017, "
-                f"Sec. 4). {self.discriminator.name!r} has BatchNormalization layers; build "
-                "it with `spectral_normalization=True` or `batch_normalization=False`."
-            )
-        self._penalty_fn = penalty_fn
-        self.gradient_penalty_weight = penalty_weight
-        self.gradient_penalty_interval = gradient_penalty_interval
-        if needs_draws and not hasattr(self, "penalty_seed_generator"):
-            self.penalty_seed_generator = keras.random.SeedGenerator(_offset(self.seed, 3))
         self._loss_identifiers = {
             "generator_loss": generator_loss,
             "discriminator_loss": discriminator_loss,
@@ -271,68 +251,12 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
         """
         if self.generator_ema is None:
             return self.generator
-        averaged = keras.saving.deserialize_keras_object(
-            keras.saving.serialize_keras_object(self.generator)
-        )
-        averaged.set_weights(self.generator.get_weights())
-        self.generator_ema.copy_to(averaged.trainable_variables)
-        return averaged
+        return stabilizers.averaged_copy(self.generator, self.generator_ema)
 
     def _update_generator_ema(self):
         """Moves the generator's moving average after a generator step (if on)."""
         if self.generator_ema is not None:
             self.generator_ema.update(self.generator.trainable_variables)
-
-    def _discriminator_input(self, images):
-        """The images as the discriminator sees them: augmented, then noised (if on)."""
-        if self._augment is not None:
-            images = self._augment(images, self.augmentation_seed_generator)
-        if self.instance_noise is not None:
-            stddev = self.instance_noise
-            if callable(stddev):
-                stddev = stddev(self.d_optimizer.iterations)
-            images = add_instance_noise(images, stddev, seed=self.instance_noise_seed_generator)
-        return images
-
-    def _weighted_penalty(self, discriminate, real_images, fake_images):
-        """The weighted gradient penalty to add to the discriminator loss, or 0.
-
-        Args:
-            discriminate: `fn(images) -> logits`, the discriminator in
-                training mode (with its conditioning bound).
-            real_images, fake_images: what the discriminator sees of this
-                minibatch.
-
-        Returns:
-            float32 scalar.
-        """
-        if self._penalty_fn is None:
-            return tf.constant(0.0)
-        # Under a LossScaleOptimizer the input gradient is scaled like the
-        # outer one, so that a float16 backward pass does not underflow.
-        gradient_scale = None
-        if isinstance(self.d_optimizer, keras.optimizers.LossScaleOptimizer):
-            gradient_scale = self.d_optimizer.scale_loss(1.0)
-
-        def penalty():
-            return self._penalty_fn(
-                discriminate,
-                real_images,
-                fake_images,
-                getattr(self, "penalty_seed_generator", None),
-                gradient_scale,
-            )
-
-        interval = self.gradient_penalty_interval
-        if interval == 1:
-            value = penalty()
-            self.d_penalty_tracker.update_state(value)
-            return self.gradient_penalty_weight * value
-        # Lazy regularization: only every `interval`-th discriminator step.
-        applied = tf.equal(self.d_optimizer.iterations % interval, 0)
-        value = tf.cond(applied, penalty, lambda: tf.constant(0.0))
-        self.d_penalty_tracker.update_state(value, sample_weight=tf.cast(applied, "float32"))
-        return (self.gradient_penalty_weight * interval) * value
 
     def fit(self, x=None, y=None, *args, **kwargs):
         if isinstance(x, tf.data.Dataset):
@@ -447,8 +371,3 @@ class AdversarialModel(TwoOptimizerMixin, keras.Model):
             if key in config:
                 config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
-
-
-def _offset(seed, offset):
-    """`seed + offset`, or None for an unseeded run."""
-    return None if seed is None else seed + offset

@@ -3,19 +3,21 @@
 import keras
 import tensorflow as tf
 
+from ganzoo.layers import ExponentialMovingAverage
 from ganzoo.layers.image_pool import ImagePool
 from ganzoo.losses import cycle_consistency_loss
 from ganzoo.losses import get_discriminator_loss
 from ganzoo.losses import get_generator_loss
 from ganzoo.losses import identity_loss
 from ganzoo.losses import least_squares_cycle_gan_generator_loss
+from ganzoo.models import stabilizers
 from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
 from ganzoo.models.two_optimizers import step_logs
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class CycleGAN(TwoOptimizerMixin, keras.Model):
+class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Model):
     """Two generators and two discriminators trained on unpaired images with `fit`.
 
     `generator_g` translates domain X to Y and `generator_f` Y to X;
@@ -55,8 +57,13 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
     `d_loss` (the sum of both discriminators' losses), `g_adversarial_loss`
     and `f_adversarial_loss`, `d_x_loss` and `d_y_loss`, `cycle_loss` (both
     directions, unweighted) and `identity_loss` (both generators,
-    unweighted). `evaluate`/`validation_data` report the generator terms
-    without updating anything.
+    unweighted), and with a gradient penalty `d_penalty`.
+    `evaluate`/`validation_data` report the generator terms without updating
+    anything (and without augmentation or noise).
+
+    Stabilizers: `augmentation`, `instance_noise` and `generator_ema_decay`
+    here, `gradient_penalty` in `compile`, as in `AdversarialModel`;
+    `spectral_normalization=True` on `PatchGANDiscriminator`.
 
     Args:
         generator_g: `keras.Model`, X -> Y: images `(batch, height, width,
@@ -72,7 +79,20 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
             The identity loss needs X and Y to have the same channel count.
         pool_size: int >= 0, images kept in each history pool (paper: 50;
             0 feeds the discriminators the latest images only).
-        seed: int or None, seeds the image pools.
+        seed: int or None, seeds the image pools (and, offset, the
+            augmentation and noise draws).
+        augmentation: None, a DiffAugment policy string (Zhao et al. 2020)
+            or a callable `fn(images, seed)`: applied to every image either
+            discriminator sees, real or generated (pooled), in both updates,
+            with gradients flowing to the generators.
+        instance_noise: None, a standard deviation, or a schedule of the
+            discriminator optimizer's `iterations`
+            (`ganzoo.augmentation.InstanceNoiseSchedule`, Sønderby et al.
+            2016), added after the augmentation.
+        generator_ema_decay: None, or a float in `[0, 1)`: keep a moving
+            average of each generator's weights (Karras et al. 2018),
+            updated after every generator step; `sampling_generator_g` and
+            `sampling_generator_f` return the averaged generators.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Raises:
@@ -113,6 +133,9 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
         lambda_identity=0.5,
         pool_size=50,
         seed=None,
+        augmentation=None,
+        instance_noise=None,
+        generator_ema_decay=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -164,9 +187,38 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
                 "identity_loss",
             )
         }
+        self._init_stabilizers(augmentation, instance_noise, seed)
+        self.generator_ema_decay = generator_ema_decay
+        self.generator_g_ema = self.generator_f_ema = None
+        if generator_ema_decay is not None:
+            self.generator_g_ema = ExponentialMovingAverage(
+                generator_ema_decay, name="generator_g_ema"
+            )
+            self.generator_g_ema.build_for(generator_g.trainable_variables)
+            self.generator_f_ema = ExponentialMovingAverage(
+                generator_ema_decay, name="generator_f_ema"
+            )
+            self.generator_f_ema.build_for(generator_f.trainable_variables)
         # The wrapper has no `call`; marking it built lets `fit` run under a
         # strategy without trying to build it from data (keras issue 20164).
         self.built = True
+
+    @property
+    def sampling_generator_g(self):
+        """G (X -> Y) to translate with and export: the averaged one when EMA is on.
+
+        See `AdversarialModel.sampling_generator`; eager only.
+        """
+        if self.generator_g_ema is None:
+            return self.generator_g
+        return stabilizers.averaged_copy(self.generator_g, self.generator_g_ema)
+
+    @property
+    def sampling_generator_f(self):
+        """F (Y -> X) to translate with and export: the averaged one when EMA is on."""
+        if self.generator_f_ema is None:
+            return self.generator_f
+        return stabilizers.averaged_copy(self.generator_f, self.generator_f_ema)
 
     def compile(
         self,
@@ -174,9 +226,12 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
         d_optimizer,
         generator_loss=least_squares_cycle_gan_generator_loss,
         discriminator_loss="least_squares",
+        gradient_penalty=None,
+        gradient_penalty_weight=None,
+        gradient_penalty_interval=1,
         **kwargs,
     ):
-        """Configures the two optimizers and the adversarial losses.
+        """Configures the two optimizers, the adversarial losses and the penalty.
 
         Args:
             g_optimizer: `keras.optimizers.Optimizer` for both generators
@@ -191,12 +246,20 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
             discriminator_loss: a name or callable
                 `fn(real_logits, fake_logits) -> scalar` (default: least
                 squares, halved as in the paper's code).
+            gradient_penalty: None, `"wgan_gp"`, `"dragan"` or `"r1"`, as in
+                `AdversarialModel.compile`: each discriminator is penalized
+                on its real images (and, for WGAN-GP, interpolates with the
+                pooled generated ones) as it sees them; `d_penalty` logs the
+                mean of the two unweighted penalties.
+            gradient_penalty_weight: float >= 0, or None for the paper's.
+            gradient_penalty_interval: int >= 1, lazy regularization.
             **kwargs: passed to `keras.Model.compile` (e.g. `jit_compile`).
 
         Raises:
             TypeError: if an optimizer is not a `keras.optimizers.Optimizer`.
-            ValueError: if the same optimizer object is passed twice, or a loss
-                name is unknown.
+            ValueError: if the same optimizer object is passed twice, a loss
+                name is unknown, a penalty argument is out of range, or a
+                penalty is on with a batch-normalized discriminator.
         """
         d_optimizer, g_optimizer = check_optimizers(d_optimizer, g_optimizer)
         super().compile(**kwargs)
@@ -204,9 +267,18 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
         self.d_optimizer = d_optimizer
         self.generator_loss_fn = get_generator_loss(generator_loss)
         self.discriminator_loss_fn = get_discriminator_loss(discriminator_loss)
+        self._configure_penalty(
+            gradient_penalty,
+            gradient_penalty_weight,
+            gradient_penalty_interval,
+            [self.discriminator_x, self.discriminator_y],
+        )
         self._loss_identifiers = {
             "generator_loss": generator_loss,
             "discriminator_loss": discriminator_loss,
+            "gradient_penalty": gradient_penalty,
+            "gradient_penalty_weight": gradient_penalty_weight,
+            "gradient_penalty_interval": gradient_penalty_interval,
         }
         # Building the slots here, not lazily in the first step, is required
         # under MirroredStrategy (keras issue 23085).
@@ -215,7 +287,10 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
 
     @property
     def metrics(self):
-        return list(self.trackers.values())
+        metrics = list(self.trackers.values())
+        if self._penalty_fn is not None:
+            metrics.append(self.d_penalty_tracker)
+        return metrics
 
     @property
     def _generator_variables(self):
@@ -226,17 +301,23 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
         return self.discriminator_x.trainable_variables + self.discriminator_y.trainable_variables
 
     def _generator_losses(self, real_x, real_y, training):
-        """Forward passes of both generators; returns the losses and the translations."""
+        """Forward passes of both generators; returns the losses and the translations.
+
+        In training, the discriminators see the translations through
+        `_discriminator_input` (augmentation and noise, if on).
+        """
         fake_y = self.generator_g(real_x, training=training)
         fake_x = self.generator_f(real_y, training=training)
         cycled_x = self.generator_f(fake_y, training=training)
         cycled_y = self.generator_g(fake_x, training=training)
+        seen_y = self._discriminator_input(fake_y) if training else fake_y
+        seen_x = self._discriminator_input(fake_x) if training else fake_x
         losses = {
             "g_adversarial_loss": self.generator_loss_fn(
-                self.discriminator_y(fake_y, training=training)
+                self.discriminator_y(seen_y, training=training)
             ),
             "f_adversarial_loss": self.generator_loss_fn(
-                self.discriminator_x(fake_x, training=training)
+                self.discriminator_x(seen_x, training=training)
             ),
             "cycle_loss": cycle_consistency_loss(real_x, cycled_x)
             + cycle_consistency_loss(real_y, cycled_y),
@@ -263,26 +344,37 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
             losses, fake_x, fake_y = self._generator_losses(real_x, real_y, training=True)
             scaled_loss = self.g_optimizer.scale_loss(losses["g_loss"] / num_replicas)
         self._apply_gradients(tape, self.g_optimizer, scaled_loss, self._generator_variables)
+        if self.generator_g_ema is not None:
+            self.generator_g_ema.update(self.generator_g.trainable_variables)
+            self.generator_f_ema.update(self.generator_f.trainable_variables)
 
         # Discriminators: real images against the history of generated ones.
         pooled_x = self.pool_x(fake_x)
         pooled_y = self.pool_y(fake_y)
         with tf.GradientTape() as tape:
-            losses["d_x_loss"] = self.discriminator_loss_fn(
-                self.discriminator_x(real_x, training=True),
-                self.discriminator_x(pooled_x, training=True),
-            )
-            losses["d_y_loss"] = self.discriminator_loss_fn(
-                self.discriminator_y(real_y, training=True),
-                self.discriminator_y(pooled_y, training=True),
-            )
+            penalty = 0.0
+            for domain, real, pooled, discriminator in (
+                ("x", real_x, pooled_x, self.discriminator_x),
+                ("y", real_y, pooled_y, self.discriminator_y),
+            ):
+                real_seen = self._discriminator_input(real)
+                pooled_seen = self._discriminator_input(pooled)
+                losses[f"d_{domain}_loss"] = self.discriminator_loss_fn(
+                    discriminator(real_seen, training=True),
+                    discriminator(pooled_seen, training=True),
+                )
+                penalty += self._weighted_penalty(
+                    lambda images, network=discriminator: network(images, training=True),
+                    real_seen,
+                    pooled_seen,
+                )
             losses["d_loss"] = losses["d_x_loss"] + losses["d_y_loss"]
-            scaled_loss = self.d_optimizer.scale_loss(losses["d_loss"] / num_replicas)
+            scaled_loss = self.d_optimizer.scale_loss((losses["d_loss"] + penalty) / num_replicas)
         self._apply_gradients(tape, self.d_optimizer, scaled_loss, self._discriminator_variables)
 
         for name, value in losses.items():
             self.trackers[name].update_state(value)
-        return step_logs({name: tracker.result() for name, tracker in self.trackers.items()})
+        return step_logs({metric.name: metric.result() for metric in self.metrics})
 
     def test_step(self, data):
         real_x, real_y = self._unpack(data)
@@ -382,6 +474,9 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
                 "lambda_identity": self.lambda_identity,
                 "pool_size": self.pool_size,
                 "seed": self.seed,
+                "augmentation": keras.saving.serialize_keras_object(self.augmentation),
+                "instance_noise": keras.saving.serialize_keras_object(self.instance_noise),
+                "generator_ema_decay": self.generator_ema_decay,
             }
         )
         return config
@@ -389,8 +484,9 @@ class CycleGAN(TwoOptimizerMixin, keras.Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for name in _NETWORKS:
-            config[name] = keras.saving.deserialize_keras_object(config[name])
+        for name in (*_NETWORKS, "augmentation", "instance_noise"):
+            if name in config:
+                config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
 
 

@@ -1,18 +1,21 @@
-"""Argument checks and lookups for the stabilizer options of the GAN wrappers.
+"""The stabilizer options of the GAN wrappers: argument checks and the shared step code.
 
-`AdversarialModel` takes `augmentation`, `instance_noise` and
-`generator_ema_decay` in its constructor and `gradient_penalty`,
-`gradient_penalty_weight`, `gradient_penalty_interval` and `label_smoothing`
-in `compile`; this module turns those arguments into callables and says
-clearly what it received when one is wrong.
+`AdversarialModel` and `CycleGAN` take `augmentation`, `instance_noise` and
+`generator_ema_decay` in their constructors and `gradient_penalty`,
+`gradient_penalty_weight` and `gradient_penalty_interval` in `compile`
+(`AdversarialModel` also `label_smoothing`). `DiscriminatorStabilizers`
+holds what their `train_step`s share: what the discriminator sees, and the
+weighted (lazy, loss-scaled) gradient penalty.
 """
 
 import functools
 import numbers
 
 import keras
+import tensorflow as tf
 
 from ganzoo.augmentation import InstanceNoiseSchedule
+from ganzoo.augmentation import add_instance_noise
 from ganzoo.augmentation import diff_augment
 from ganzoo.losses import dragan_penalty
 from ganzoo.losses import gradient_penalty
@@ -178,3 +181,128 @@ def has_batch_normalization(network):
     return any(
         isinstance(layer, keras.layers.BatchNormalization) for layer in network._flatten_layers()
     )
+
+
+def averaged_copy(network, average):
+    """A new copy of `network` holding `average`'s moving averages; eager only.
+
+    The copy has the network's class and config, the moving averages of its
+    trainable weights and the current values of the others (e.g. batch
+    normalization statistics), as StyleGAN's `G_ema` copies its buffers.
+
+    Args:
+        network: `keras.Model`.
+        average: `ganzoo.layers.ExponentialMovingAverage` built for the
+            network's `trainable_variables`.
+    """
+    copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(network))
+    copy.set_weights(network.get_weights())
+    average.copy_to(copy.trainable_variables)
+    return copy
+
+
+def _offset(seed, offset):
+    """`seed + offset`, or None for an unseeded run."""
+    return None if seed is None else seed + offset
+
+
+class DiscriminatorStabilizers:
+    """Mixin of the training wrappers: what the discriminator sees, and the penalty.
+
+    Needs `self.d_optimizer` (set by `compile`) when a step runs. Each random
+    stream has its own seed generator (`seed + 101`, `+ 102`, `+ 103`),
+    created only when its option is on, so that turning an option on leaves
+    the latents and the image pools unchanged.
+    """
+
+    def _init_stabilizers(self, augmentation, instance_noise, seed):
+        self.augmentation = augmentation
+        self._augment = get_augmentation(augmentation)
+        self.instance_noise = check_instance_noise(instance_noise)
+        if self._augment is not None:
+            self.augmentation_seed_generator = keras.random.SeedGenerator(_offset(seed, 101))
+        if self.instance_noise is not None:
+            self.instance_noise_seed_generator = keras.random.SeedGenerator(_offset(seed, 102))
+        self.d_penalty_tracker = keras.metrics.Mean(name="d_penalty")
+        self._penalty_fn = None
+        self._penalty_seed = seed
+
+    def _configure_penalty(self, gradient_penalty, weight, interval, discriminators):
+        """Checks and stores `compile`'s penalty arguments.
+
+        Raises:
+            ValueError: as `get_gradient_penalty`, or if a discriminator has
+                batch normalization while a penalty is on.
+        """
+        penalty_fn, weight, needs_draws = get_gradient_penalty(gradient_penalty, weight, interval)
+        if penalty_fn is not None:
+            for discriminator in discriminators:
+                if has_batch_normalization(discriminator):
+                    raise ValueError(
+                        f"gradient_penalty={gradient_penalty!r} needs a discriminator without "
+                        "batch normalization, whose examples do not interact (Gulrajani et al. "
+                        f"2017, Sec. 4). {discriminator.name!r} has BatchNormalization layers; "
+                        "build it with `spectral_normalization=True` or "
+                        "`batch_normalization=False`."
+                    )
+        self._penalty_fn = penalty_fn
+        self.gradient_penalty_weight = weight
+        self.gradient_penalty_interval = interval
+        if needs_draws and not hasattr(self, "penalty_seed_generator"):
+            self.penalty_seed_generator = keras.random.SeedGenerator(
+                _offset(self._penalty_seed, 103)
+            )
+
+    def _discriminator_input(self, images):
+        """The images as the discriminator sees them: augmented, then noised (if on)."""
+        if self._augment is not None:
+            images = self._augment(images, self.augmentation_seed_generator)
+        if self.instance_noise is not None:
+            stddev = self.instance_noise
+            if callable(stddev):
+                stddev = stddev(self.d_optimizer.iterations)
+            images = add_instance_noise(images, stddev, seed=self.instance_noise_seed_generator)
+        return images
+
+    def _weighted_penalty(self, discriminate, real_images, fake_images):
+        """The weighted gradient penalty to add to a discriminator loss, or 0.
+
+        Logs the unweighted penalty in `d_penalty` (its mean over the calls
+        of the epoch that computed it).
+
+        Args:
+            discriminate: `fn(images) -> logits`, the discriminator in
+                training mode (with its conditioning bound).
+            real_images, fake_images: what the discriminator sees of this
+                minibatch.
+
+        Returns:
+            float32 scalar.
+        """
+        if self._penalty_fn is None:
+            return tf.constant(0.0)
+        # Under a LossScaleOptimizer the input gradient is scaled like the
+        # outer one, so that a float16 backward pass does not underflow.
+        gradient_scale = None
+        if isinstance(self.d_optimizer, keras.optimizers.LossScaleOptimizer):
+            gradient_scale = self.d_optimizer.scale_loss(1.0)
+
+        def penalty():
+            return self._penalty_fn(
+                discriminate,
+                real_images,
+                fake_images,
+                getattr(self, "penalty_seed_generator", None),
+                gradient_scale,
+            )
+
+        interval = self.gradient_penalty_interval
+        if interval == 1:
+            value = penalty()
+            self.d_penalty_tracker.update_state(value)
+            return self.gradient_penalty_weight * value
+        # Lazy regularization: only every `interval`-th discriminator step.
+        applied = tf.equal(self.d_optimizer.iterations % interval, 0)
+        value = tf.cond(applied, penalty, lambda: tf.constant(0.0))
+        self.d_penalty_tracker.update_state(value, sample_weight=tf.cast(applied, "float32"))
+        return (self.gradient_penalty_weight * interval) * value

@@ -9,6 +9,7 @@ from ganzoo.augmentation import InstanceNoiseSchedule
 from ganzoo.losses import r1_penalty
 from ganzoo.models import GAN
 from ganzoo.models import ConditionalGAN
+from ganzoo.models import CycleGAN
 from ganzoo.models import SemiSupervisedGAN
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
@@ -316,3 +317,84 @@ def test_bad_stabilizer_arguments_fail_clearly():
     sgan = SemiSupervisedGAN(**sgan_networks, generator_ema_decay=0.9)
     with pytest.raises(ValueError, match="does not take `gradient_penalty`"):
         sgan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), gradient_penalty="r1")
+
+
+def _tiny_cycle_gan(**options):
+    from ganzoo.networks import PatchGANDiscriminator
+    from ganzoo.networks import ResNetGenerator
+
+    compile_options = {
+        key: options.pop(key)
+        for key in ("gradient_penalty", "gradient_penalty_interval")
+        if key in options
+    }
+    keras.utils.set_random_seed(1)
+    cycle_gan = CycleGAN(
+        generator_g=ResNetGenerator(base_filters=4, num_residual_blocks=1, name="g"),
+        generator_f=ResNetGenerator(base_filters=4, num_residual_blocks=1, name="f"),
+        discriminator_x=PatchGANDiscriminator(base_filters=4, num_layers=2, name="d_x"),
+        discriminator_y=PatchGANDiscriminator(base_filters=4, num_layers=2, name="d_y"),
+        pool_size=4,
+        seed=3,
+        **options,
+    )
+    # Adam with a small rate, as in test_cycle_gan: with large SGD steps the
+    # two runs' rounding differences grow through instance normalization.
+    cycle_gan.compile(
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        **compile_options,
+    )
+    return cycle_gan
+
+
+CYCLE_GAN_OPTIONS = dict(
+    augmentation="translation,cutout",
+    instance_noise=0.05,
+    generator_ema_decay=0.5,
+    gradient_penalty="r1",
+    gradient_penalty_interval=2,
+)
+
+
+def test_cycle_gan_takes_every_option_and_two_replicas_equal_one(mirrored_strategy):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (4, 16, 16, 3)).astype(np.float32)
+    y = np.tanh(0.5 + 0.3 * rng.standard_normal((4, 16, 16, 3))).astype(np.float32)
+    # One step of 4 pairs (the lazy penalty applies at discriminator step 0).
+    data = tf.data.Dataset.from_tensor_slices((x, y)).batch(4)
+    single = _tiny_cycle_gan(**CYCLE_GAN_OPTIONS)
+    history = single.fit(data, epochs=1, verbose=0)
+    with mirrored_strategy.scope():
+        distributed = _tiny_cycle_gan(**CYCLE_GAN_OPTIONS)
+        distributed.fit(data, epochs=1, verbose=0)
+    # Outputs, not weights (as in test_cycle_gan): kernels before instance
+    # normalization drift apart by rounding between the two runs even
+    # without any option, while the functions agree.
+    for name, images in (
+        ("generator_g", x),
+        ("generator_f", y),
+        ("discriminator_x", x),
+        ("discriminator_y", y),
+        ("sampling_generator_g", x),
+    ):
+        np.testing.assert_allclose(
+            getattr(single, name)(images),
+            getattr(distributed, name)(images),
+            atol=1e-4,
+            err_msg=name,
+        )
+    assert history.history["d_penalty"][0] > 0
+    assert all(np.all(np.isfinite(values)) for values in history.history.values())
+    # After one generator step the average is a copy (s_1 = w_1).
+    averaged = single.sampling_generator_g
+    assert type(averaged) is type(single.generator_g)
+    assert int(single.generator_g_ema.num_updates) == 1
+    np.testing.assert_allclose(averaged(x), single.generator_g(x), atol=1e-6)
+
+    loaded = CycleGAN.from_config(single.get_config())
+    assert (loaded.augmentation, loaded.instance_noise, loaded.generator_ema_decay) == (
+        "translation,cutout",
+        0.05,
+        0.5,
+    )
