@@ -82,6 +82,14 @@ class Config:
     lambda_cycle: float = 10.0
     lambda_identity: float = 0.5
     pool_size: int = 50
+    # Stabilizers (ganzoo.models.CycleGAN): DiffAugment policy, gradient
+    # penalty on both discriminators, spectrally normalized PatchGANs, and a
+    # moving average of both generators, then evaluated and exported.
+    augmentation: str | None = None
+    gradient_penalty: str | None = None
+    gradient_penalty_weight: float | None = None
+    spectral_normalization: bool = False
+    generator_ema_decay: float | None = None
     learning_rate: float = 2e-4
     beta_1: float = 0.5
     epochs: int = 200
@@ -190,6 +198,7 @@ def build_cycle_gan(config, steps_per_epoch):
         return PatchGANDiscriminator(
             base_filters=config.discriminator_filters,
             num_layers=config.discriminator_layers,
+            spectral_normalization=config.spectral_normalization,
             name=name,
         )
 
@@ -202,6 +211,8 @@ def build_cycle_gan(config, steps_per_epoch):
         lambda_identity=config.lambda_identity,
         pool_size=config.pool_size,
         seed=config.seed,
+        augmentation=config.augmentation,
+        generator_ema_decay=config.generator_ema_decay,
     )
 
     def optimizer():
@@ -214,7 +225,11 @@ def build_cycle_gan(config, steps_per_epoch):
         return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
 
     cycle_gan.compile(
-        g_optimizer=optimizer(), d_optimizer=optimizer(), jit_compile=config.jit_compile
+        g_optimizer=optimizer(),
+        d_optimizer=optimizer(),
+        gradient_penalty=config.gradient_penalty,
+        gradient_penalty_weight=config.gradient_penalty_weight,
+        jit_compile=config.jit_compile,
     )
     return cycle_gan
 
@@ -231,9 +246,11 @@ def evaluate(cycle_gan, config):
     from ganzoo.export import OnnxClassifier
 
     classifier = OnnxClassifier(config.classifier_dir)
+    generator_g = cycle_gan.sampling_generator_g
+    generator_f = cycle_gan.sampling_generator_f
     return translation_scores(
-        lambda images: cycle_gan.generator_g.predict(images, batch_size=64, verbose=0),
-        lambda images: cycle_gan.generator_f.predict(images, batch_size=64, verbose=0),
+        lambda images: generator_g.predict(images, batch_size=64, verbose=0),
+        lambda images: generator_f.predict(images, batch_size=64, verbose=0),
         load_test_images(config, "testA"),
         load_test_images(config, "testB"),
         lambda images: classifier.predict(images)[0],
@@ -251,8 +268,8 @@ def export(cycle_gan, config, record, grid_path):
     extra_files = {"translations.png": grid_path} if grid_path else None
     paths = []
     for name, generator, source, target in (
-        ("g_x_to_y", cycle_gan.generator_g, config.domain_x, config.domain_y),
-        ("f_y_to_x", cycle_gan.generator_f, config.domain_y, config.domain_x),
+        ("g_x_to_y", cycle_gan.sampling_generator_g, config.domain_x, config.domain_y),
+        ("f_y_to_x", cycle_gan.sampling_generator_f, config.domain_y, config.domain_x),
     ):
         paths.append(
             export_image_translator(

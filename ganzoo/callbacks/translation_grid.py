@@ -16,7 +16,8 @@ class TranslationGrid(keras.callbacks.Callback):
     `y | F(y) | G(F(y))` for the Y images, the layout of Zhu et al.'s
     figures. The same images every epoch make successive grids comparable.
     Works with any model that has `generator_g` (X -> Y) and `generator_f`
-    (Y -> X), e.g. `ganzoo.models.CycleGAN`.
+    (Y -> X), e.g. `ganzoo.models.CycleGAN`; with `generator_ema_decay`, the
+    grid shows the averaged generators (`sampling_generator_g/f`).
 
     Args:
         directory: where PNGs go, as `epoch_001.png`, ...; created if missing.
@@ -67,10 +68,13 @@ class TranslationGrid(keras.callbacks.Callback):
     def write(self, epoch, model=None):
         """Writes `epoch_NNN.png` for `model` (default: the model being trained)."""
         model = model or self.model
+        # The averaged generators when the model keeps moving averages.
+        generator_g = getattr(model, "sampling_generator_g", model.generator_g)
+        generator_f = getattr(model, "sampling_generator_f", model.generator_f)
         rows = []
         for images, forward, backward in (
-            (self.images_x, model.generator_g, model.generator_f),
-            (self.images_y, model.generator_f, model.generator_g),
+            (self.images_x, generator_g, generator_f),
+            (self.images_y, generator_f, generator_g),
         ):
             translated = keras.ops.convert_to_numpy(forward(images, training=False))
             reconstructed = keras.ops.convert_to_numpy(backward(translated, training=False))

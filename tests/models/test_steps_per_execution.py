@@ -29,11 +29,18 @@ def test_three_steps_per_execution_equal_three_single_steps(model_name, mirrored
         assert int(keras.ops.convert_to_numpy(model.g_optimizer.iterations)) == 3
         weights.append([np.asarray(weight) for weight in model.weights])
     # Not bit-equal: the loop is a different graph (other grappler/oneDNN
-    # fusions), and after three steps the SGAN's weights differ by up to
-    # 1.5e-4 (measured; two single-step runs are bit-equal). A skipped or
-    # repeated step moves weights by lr * gradient, far more.
-    for single, fused in zip(*weights, strict=True):
-        np.testing.assert_allclose(fused, single, rtol=1e-3, atol=3e-4)
+    # fusions). After three steps the SGAN's convolution kernels differ by
+    # 1e-4 to 3.4e-4 between runs (up to 17% of how far a kernel moved; its
+    # biases are bit-equal), the other models' by far less. A skipped or
+    # repeated step moves every weight by a third of its three-step
+    # movement or more, which the relative check below catches.
+    moved = difference = 0.0
+    for single, fused, start in zip(*weights, initial, strict=False):
+        np.testing.assert_allclose(fused, single, rtol=1e-3, atol=1e-3)
+        if single.shape == start.shape:
+            moved += float(np.abs(single - start).sum())
+            difference += float(np.abs(fused - single).sum())
+    assert difference < 0.1 * moved, (difference, moved)
     # CycleGAN's image pools are created by `fit`: `initial` lacks them.
     assert any(
         not np.allclose(single, start) for single, start in zip(weights[0], initial, strict=False)

@@ -78,6 +78,11 @@ def test_smoke_preset_trains_on_real_folders_and_exports_both_generators(tmp_pat
         # The strategy path of every recipe (one replica on this CPU).
         "--distribution",
         "mirrored",
+        # Stabilizers: the grids and the exports are the averaged generators.
+        "--augmentation",
+        "translation,cutout",
+        "--generator-ema-decay",
+        "0.9",
     ]
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run(

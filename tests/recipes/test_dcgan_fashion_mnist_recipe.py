@@ -57,6 +57,9 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
         "--dtype-policy",
         "mixed_bfloat16",
         "--jit-compile",
+        # The export is then the averaged generator, rebuilt in float32.
+        "--generator-ema-decay",
+        "0.9",
     ]
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run(
