@@ -49,7 +49,7 @@ CONFIGS = {
         "+ R1 (gamma = 10, lazy every 4, no BN)",
         {"batch_normalization": False, "gradient_penalty": "r1", "gradient_penalty_interval": 4},
     ),
-    "ema": ("+ EMA (0.999)", {"generator_ema_decay": 0.999}),
+    "ema": ("+ EMA (0.999, warm-up)", {"generator_ema_decay": 0.999}),
     "diff_augment": (
         "+ DiffAugment (color, translation, cutout)",
         {"augmentation": "color,translation,cutout"},
@@ -175,11 +175,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--configs", nargs="+", choices=sorted(CONFIGS), default=list(CONFIGS))
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--base-filters", type=int, default=None, help="default: the recipe's")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--base-filters", type=int, default=32, help="the recipe default is 64")
     parser.add_argument("--take", type=int, default=None, help="training images (default: all)")
     parser.add_argument("--dtype-policy", default="mixed_bfloat16")
-    parser.add_argument("--num-samples", type=int, default=10_000)
+    parser.add_argument("--num-samples", type=int, default=5000)
     parser.add_argument("--table-only", action="store_true")
     parser.add_argument(
         "--output",

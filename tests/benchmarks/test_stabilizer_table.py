@@ -41,7 +41,7 @@ def test_two_configurations_two_seeds_then_a_resumed_call(tmp_path):
     assert records[0]["settings"]["generator_ema_decay"] is None
     table = output.with_suffix(".md").read_text()
     assert "| non-saturating (baseline) | 0, 1 |" in table
-    assert "| + EMA (0.999) | 0, 1 |" in table
+    assert "| + EMA (0.999, warm-up) | 0, 1 |" in table
     assert "Floor (real training images" in table
 
     # A second call with the same settings trains nothing new.
