@@ -116,11 +116,16 @@ class SpectralNormalization(keras.layers.Wrapper):
             vector_u = self._power_iteration(vector_u)
             self.vector_u.assign(vector_u)
         normalized = self._normalize(kernel_variable, vector_u)
-        # The wrapped layer reads `W / sigma` where it would read `W`; its
-        # other weights (the bias) are read as usual.
-        with keras.StatelessScope(
-            state_mapping=[(kernel_variable, normalized)], initialize_variables=False
-        ):
+        # The wrapped layer reads `W / sigma` where it would read `W`. A
+        # nested scope hides the enclosing one, so its other weights (the
+        # bias) are mapped to their current values: under `stateless_call`
+        # the values it was given, not the variables.
+        state_mapping = [(kernel_variable, normalized)] + [
+            (variable, variable.value)
+            for variable in self.layer.variables
+            if variable is not kernel_variable
+        ]
+        with keras.StatelessScope(state_mapping=state_mapping, initialize_variables=False):
             return self.layer(inputs)
 
     def compute_output_shape(self, input_shape):

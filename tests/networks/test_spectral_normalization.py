@@ -87,6 +87,30 @@ def test_gradient_flows_through_sigma_as_in_the_paper():
     assert np.abs(without_sigma_gradient - numerical).max() > 0.1
 
 
+def test_stateless_call_reads_every_given_weight():
+    # Unrolled GAN calls the discriminator on weight tensors; the wrapped
+    # layer's bias must come from them too, not from its variable.
+    keras.utils.set_random_seed(0)
+    network = DCGANDiscriminator((28, 28, 1), base_filters=8, spectral_normalization=True)
+    images = tf.constant(_images(4))
+    rng = np.random.default_rng(1)
+    weights = [
+        tf.constant(rng.normal(0.0, 0.1, v.shape).astype(np.float32))
+        for v in network.trainable_variables
+    ]
+    state = [tf.identity(v.value) for v in network.non_trainable_variables]
+    with tf.GradientTape() as tape:
+        tape.watch(weights)
+        logits, _ = network.stateless_call(weights, state, images, training=True)
+    gradients = tape.gradient(logits, weights)
+    assert all(gradient is not None for gradient in gradients)
+    for variable, value in zip(network.trainable_variables, weights, strict=True):
+        variable.assign(value)
+    np.testing.assert_allclose(
+        logits.numpy(), network(images, training=True).numpy(), rtol=1e-5, atol=1e-6
+    )
+
+
 def test_power_iteration_vector_is_a_non_trainable_weight_kept_by_checkpoints(tmp_path):
     keras.utils.set_random_seed(2)
     discriminator = DCGANDiscriminator(base_filters=4, spectral_normalization=True)
