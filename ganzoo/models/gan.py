@@ -50,6 +50,26 @@ class GAN(UnconditionalSampling, AdversarialModel):
     update rule (Heusel et al. 2017) is two learning rates:
     `ganzoo.optimizers.two_time_scale_optimizers`.
 
+    Unrolled GAN (Metz et al. 2017, Sec. 2.2): with `unrolling_steps=K > 0`
+    the generator minimizes its loss against `theta_K`, the discriminator's
+    weights after K further gradient steps on the discriminator loss (Eq. 4,
+    `theta_{k+1} = theta_k - eta * grad L_D(theta_k)`, on the step's last
+    real minibatch and the generator step's own samples), and its gradient
+    flows through those K steps (Eq. 6, the second-order term that makes the
+    generator anticipate the discriminator's reaction). The discriminator
+    itself is updated as usual: only the generator's surrogate is unrolled,
+    and the unrolled calls leave its non-trainable state (batch-norm moving
+    statistics, the spectral-norm power-iteration vector) as it is.
+    The K steps are plain gradient steps with `unrolling_learning_rate`:
+    Keras' TensorFlow backend refuses `Optimizer.stateless_apply`, so the
+    `d_optimizer`'s own (e.g. Adam) update cannot be replayed on copies of
+    the weights, as Metz et al.'s code did. Each unrolled step costs one
+    discriminator forward and backward pass, and the generator's backward
+    pass goes through all of them (about `2 K` extra discriminator passes
+    per step). Under `tf.distribute` the unrolled gradients are all-reduced,
+    so every replica unrolls the same global-batch discriminator. Not
+    combined with a gradient penalty (that would need third derivatives).
+
     Args:
         generator: `keras.Model` mapping `z` of shape `(batch, latent_dim)` to
             images `(batch, height, width, channels)` in `[-1, 1]`.
@@ -60,16 +80,22 @@ class GAN(UnconditionalSampling, AdversarialModel):
         seed: int or None, seeds the latent stream used in training.
         augmentation, instance_noise, generator_ema_decay: the stabilizers;
             see `AdversarialModel`.
+        unrolling_steps: int >= 0, the K of Metz et al. 2017 (paper: 5 to
+            10); 0 trains the ordinary GAN.
+        unrolling_learning_rate: float > 0, the eta of the unrolled
+            discriminator steps; required when `unrolling_steps > 0`.
         **kwargs: passed to `keras.Model` (e.g. `name`).
 
     Raises:
         TypeError: if `generator` or `discriminator` is not a `keras.Model`.
-        ValueError: if `latent_dim` disagrees with the generator's input, or
-            `discriminator_steps` is not a positive int.
+        ValueError: if `latent_dim` disagrees with the generator's input,
+            `discriminator_steps` is not a positive int, or the unrolling
+            arguments are out of range.
 
     Reference:
         Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014,
-        Eq. 1 and Algorithm 1.
+        Eq. 1 and Algorithm 1. Metz, Poole, Pfau & Sohl-Dickstein,
+        "Unrolled Generative Adversarial Networks", ICLR 2017, Eq. 4-6.
 
     Example:
 
@@ -87,6 +113,53 @@ class GAN(UnconditionalSampling, AdversarialModel):
     images = gan.generate(num_samples=16, seed=0)  # (16, 28, 28, 1) in [-1, 1]
     ```
     """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        *args,
+        unrolling_steps=0,
+        unrolling_learning_rate=None,
+        **kwargs,
+    ):
+        super().__init__(generator, discriminator, *args, **kwargs)
+        if (
+            not isinstance(unrolling_steps, int)
+            or isinstance(unrolling_steps, bool)
+            or unrolling_steps < 0
+        ):
+            raise ValueError(
+                f"`unrolling_steps` must be an int >= 0. Received: {unrolling_steps!r}"
+            )
+        if unrolling_steps and (
+            not isinstance(unrolling_learning_rate, (int, float))
+            or isinstance(unrolling_learning_rate, bool)
+            or not unrolling_learning_rate > 0
+        ):
+            raise ValueError(
+                "`unrolling_learning_rate` must be a float > 0 when `unrolling_steps` "
+                f"is {unrolling_steps}. Received: {unrolling_learning_rate!r}"
+            )
+        self.unrolling_steps = unrolling_steps
+        self.unrolling_learning_rate = (
+            None if unrolling_learning_rate is None else float(unrolling_learning_rate)
+        )
+
+    def compile(self, *args, **kwargs):
+        """Configures the optimizers, losses and penalty; see `AdversarialModel.compile`.
+
+        Raises:
+            ValueError: as `AdversarialModel.compile`, or if a gradient
+                penalty is combined with `unrolling_steps`.
+        """
+        super().compile(*args, **kwargs)
+        if self.unrolling_steps and self._penalty_fn is not None:
+            raise ValueError(
+                "A gradient penalty cannot be combined with `unrolling_steps`: the "
+                "unrolled generator gradient would differentiate the penalty's input "
+                "gradient twice more. Pass gradient_penalty=None or unrolling_steps=0."
+            )
 
     def train_step(self, data):
         real_images = data[0] if isinstance(data, (tuple, list)) else data
@@ -118,13 +191,59 @@ class GAN(UnconditionalSampling, AdversarialModel):
         # Generator: one step on fresh latents.
         with tf.GradientTape() as tape:
             fake_images = self.generator(self._sample_latents(batch_size), training=True)
-            fake_logits = self.discriminator(self._discriminator_input(fake_images), training=True)
+            fake_seen = self._discriminator_input(fake_images)
+            if self.unrolling_steps:
+                fake_logits = self._unrolled_discriminator(real_seen, fake_seen)
+            else:
+                fake_logits = self.discriminator(fake_seen, training=True)
             g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
         self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
         self._update_generator_ema()
         self.g_loss_tracker.update_state(g_loss)
         return step_logs({metric.name: metric.result() for metric in self.metrics})
+
+    def _unrolled_discriminator(self, real_seen, fake_seen):
+        """Logits of `fake_seen` under theta_K, differentiable through the K steps.
+
+        Metz et al. 2017, Eq. 4: `theta_0` is the discriminator's current
+        weights and `theta_{k+1} = theta_k - eta * grad L_D(theta_k)` on
+        (`real_seen`, `fake_seen`). The steps run on tensors through
+        `stateless_call`, so the discriminator's variables are not touched.
+        """
+        context = tf.distribute.get_replica_context()
+        num_replicas = context.num_replicas_in_sync
+        # Under a LossScaleOptimizer the inner gradient is scaled like the
+        # outer one, so that a float16 backward pass does not underflow.
+        scale = 1.0
+        if isinstance(self.d_optimizer, keras.optimizers.LossScaleOptimizer):
+            scale = self.d_optimizer.scale_loss(1.0)
+        network = self.discriminator
+        weights = [tf.identity(variable.value) for variable in network.trainable_variables]
+        state = [tf.identity(variable.value) for variable in network.non_trainable_variables]
+        for _ in range(self.unrolling_steps):
+            with tf.GradientTape() as tape:
+                tape.watch(weights)
+                real_logits, _ = network.stateless_call(weights, state, real_seen, training=True)
+                fake_logits, _ = network.stateless_call(weights, state, fake_seen, training=True)
+                loss = self.discriminator_loss_fn(real_logits, fake_logits) / num_replicas
+                loss = loss * scale
+            gradients = tape.gradient(loss, weights)
+            if num_replicas > 1:
+                # Differentiable: the gradient of an all-sum is an all-sum.
+                gradients = context.all_reduce(tf.distribute.ReduceOp.SUM, gradients)
+            weights = [
+                weight - (self.unrolling_learning_rate / scale) * tf.cast(gradient, weight.dtype)
+                for weight, gradient in zip(weights, gradients, strict=True)
+            ]
+        fake_logits, _ = network.stateless_call(weights, state, fake_seen, training=True)
+        return fake_logits
+
+    def get_config(self):
+        config = super().get_config()
+        config["unrolling_steps"] = self.unrolling_steps
+        config["unrolling_learning_rate"] = self.unrolling_learning_rate
+        return config
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """Trains the GAN; see `keras.Model.fit`.
