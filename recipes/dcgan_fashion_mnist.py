@@ -83,6 +83,11 @@ class Config:
     # over the run's discriminator steps; 0 turns it off.
     instance_noise: float = 0.0
     generator_ema_decay: float | None = None
+    # Unrolled GAN (Metz et al. 2017): the generator's loss looks this many
+    # plain gradient steps of size `unrolling_learning_rate` ahead of the
+    # discriminator; 0 turns it off.
+    unrolling_steps: int = 0
+    unrolling_learning_rate: float | None = None
     seed: int = 0
     # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
@@ -180,6 +185,8 @@ def train(config):
             augmentation=config.augmentation,
             instance_noise=instance_noise_schedule(config, dataset),
             generator_ema_decay=config.generator_ema_decay,
+            unrolling_steps=config.unrolling_steps,
+            unrolling_learning_rate=config.unrolling_learning_rate,
         )
         d_optimizer, g_optimizer = two_time_scale_optimizers(
             generator_learning_rate=config.learning_rate,

@@ -213,11 +213,11 @@ class GAN(UnconditionalSampling, AdversarialModel):
         """
         context = tf.distribute.get_replica_context()
         num_replicas = context.num_replicas_in_sync
-        # Under a LossScaleOptimizer the inner gradient is scaled like the
-        # outer one, so that a float16 backward pass does not underflow.
-        scale = 1.0
-        if isinstance(self.d_optimizer, keras.optimizers.LossScaleOptimizer):
-            scale = self.d_optimizer.scale_loss(1.0)
+        # The inner gradient is not loss-scaled under float16: a component
+        # that underflows would have moved its weight by less than
+        # `eta * 6e-8`, while the optimizer's scale (2**15 at first) would
+        # overflow it and turn the surrogate into NaN. The outer backward
+        # pass, through these steps, is scaled by the generator's optimizer.
         network = self.discriminator
         weights = [tf.identity(variable.value) for variable in network.trainable_variables]
         state = [tf.identity(variable.value) for variable in network.non_trainable_variables]
@@ -227,13 +227,12 @@ class GAN(UnconditionalSampling, AdversarialModel):
                 real_logits, _ = network.stateless_call(weights, state, real_seen, training=True)
                 fake_logits, _ = network.stateless_call(weights, state, fake_seen, training=True)
                 loss = self.discriminator_loss_fn(real_logits, fake_logits) / num_replicas
-                loss = loss * scale
             gradients = tape.gradient(loss, weights)
             if num_replicas > 1:
                 # Differentiable: the gradient of an all-sum is an all-sum.
                 gradients = context.all_reduce(tf.distribute.ReduceOp.SUM, gradients)
             weights = [
-                weight - (self.unrolling_learning_rate / scale) * tf.cast(gradient, weight.dtype)
+                weight - self.unrolling_learning_rate * tf.cast(gradient, weight.dtype)
                 for weight, gradient in zip(weights, gradients, strict=True)
             ]
         fake_logits, _ = network.stateless_call(weights, state, fake_seen, training=True)

@@ -8,6 +8,7 @@ import tensorflow as tf
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
+from ganzoo.precision import global_dtype_policy
 from tests.test_case import IMAGE_SHAPE
 from tests.test_case import LATENT_DIM
 from tests.test_case import max_weight_difference
@@ -183,3 +184,44 @@ def test_config_round_trip_and_bad_arguments():
         GAN(generator, discriminator, unrolling_steps=2)
     with pytest.raises(ValueError, match="cannot be combined with `unrolling_steps`"):
         gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), gradient_penalty="r1")
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_mixed_precision_unrolled_steps_move_the_generator_as_float32(policy):
+    images = random_images(16)
+
+    def generator_movement():
+        keras.utils.set_random_seed(4)
+        gan = GAN(
+            DCGANGenerator(LATENT_DIM, IMAGE_SHAPE, base_filters=8),
+            DCGANDiscriminator(IMAGE_SHAPE, base_filters=8, spectral_normalization=True),
+            seed=3,
+            augmentation="translation",
+            unrolling_steps=3,
+            unrolling_learning_rate=0.1,
+        )
+        optimizers = [keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05)]
+        if keras.config.dtype_policy().name == "mixed_float16":
+            # A scale that does not overflow in the first step, which would
+            # then be skipped.
+            optimizers = [
+                keras.optimizers.LossScaleOptimizer(optimizer, initial_scale=2.0**8)
+                for optimizer in optimizers
+            ]
+        gan.compile(*optimizers)
+        before = np.concatenate([np.ravel(w) for w in gan.generator.get_weights()])
+        dataset = tf.data.Dataset.from_tensor_slices(images).batch(16, drop_remainder=True)
+        history = gan.fit(dataset, epochs=1, verbose=0).history
+        after = np.concatenate([np.ravel(w) for w in gan.generator.get_weights()])
+        return gan, history, after - before
+
+    _, _, reference = generator_movement()
+    with global_dtype_policy(policy):
+        gan, history, movement = generator_movement()
+    if policy == "mixed_float16":
+        assert isinstance(gan.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert all(np.isfinite(values).all() for values in history.values())
+    # The step goes where float32's goes.
+    cosine = movement @ reference / (np.linalg.norm(movement) * np.linalg.norm(reference))
+    assert cosine > 0.95
+    assert 0.8 < np.linalg.norm(movement) / np.linalg.norm(reference) < 1.25

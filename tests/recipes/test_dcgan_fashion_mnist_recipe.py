@@ -60,6 +60,11 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
         # The export is then the averaged generator, rebuilt in float32.
         "--generator-ema-decay",
         "0.9",
+        # The unrolled generator step, XLA-compiled.
+        "--unrolling-steps",
+        "2",
+        "--unrolling-learning-rate",
+        "0.02",
     ]
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run(
@@ -85,6 +90,7 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     assert manifest["training_config"]["epochs"] == 2
     assert manifest["training_config"]["dtype_policy"] == "mixed_bfloat16"
     assert manifest["training_config"]["jit_compile"] is True
+    assert manifest["training_config"]["unrolling_steps"] == 2
     assert max(manifest["parity"]["max_abs_diff"].values()) <= 1e-4
     for name in ("samples.png", "loss_curves.png", "model.onnx"):
         assert (export_dir / name).stat().st_size > 0
