@@ -63,3 +63,16 @@ def test_configurations_map_to_recipe_configs():
     with pytest.raises(ValueError, match="Unknown configuration 'r3'"):
         benchmark.config_for(recipe, "r3", seed=0, base_overrides={})
     json.dumps(benchmark._settings(r1))
+    # The rows stay "non-saturating baseline + X" although the recipe now
+    # defaults to hinge; a preset's own loss wins.
+    assert recipe.make_config().generator_loss == "hinge"
+    for name, loss in (
+        ("baseline", "non_saturating"),
+        ("label_smoothing", "non_saturating"),
+        ("ttur", "non_saturating"),
+        ("hinge", "hinge"),
+        ("best", "hinge"),
+        ("wgan_gp", "wasserstein"),
+    ):
+        config = benchmark.config_for(recipe, name, seed=0, base_overrides={})
+        assert config.generator_loss == loss, name
