@@ -122,6 +122,11 @@ def recipe_config(model_name, preset="default", **overrides):
         preset = RECIPES[model_name][1]
     elif preset == "paper":
         preset = "default"
+    if model_name == "gan":
+        # The reference loop is the keras-io non-saturating one (the DCGAN
+        # recipe defaults to hinge since the stabilizer table); the
+        # committed throughput table was measured with it.
+        overrides.setdefault("generator_loss", "non_saturating")
     return recipe.make_config(preset, **overrides)
 
 
