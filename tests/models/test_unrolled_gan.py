@@ -42,11 +42,15 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def _surrogate_loss(params, z, real, w, b, steps, through_unrolling=True):
-    """NumPy float64 f_K of Metz et al. Eq. 5 for the linear GAN (non-saturating loss)."""
+def _surrogate_loss(params, z, real, w, b, steps, unrolled_on=None):
+    """NumPy float64 f_K of Metz et al. Eq. 5 for the linear GAN (non-saturating loss).
+
+    `unrolled_on`: None unrolls on the generator's samples (the gradient goes
+    through the steps); fixed samples hold the unrolled discriminator fixed.
+    """
     a, c = params
     fake = z @ a + c
-    fake_fixed = fake if through_unrolling else _FIXED_FAKE[0]
+    fake_fixed = fake if unrolled_on is None else unrolled_on
     for _ in range(steps):
         real_logits, fake_logits = real @ w + b, fake_fixed @ w + b
         # d/dtheta [mean softplus(-real_logits) + mean softplus(fake_logits)]
@@ -56,9 +60,6 @@ def _surrogate_loss(params, z, real, w, b, steps, through_unrolling=True):
         grad_b = real_weight.sum(0) + fake_weight.sum(0)
         w, b = w - ETA * grad_w, b - ETA * grad_b
     return float(np.mean(_softplus(-(fake @ w + b))))
-
-
-_FIXED_FAKE = [None]
 
 
 def _numerical_gradient(params, *args, **kwargs):
@@ -98,9 +99,8 @@ def test_generator_gradient_goes_through_the_unrolled_steps(steps):
         np.testing.assert_allclose(np.asarray(gradient), value, rtol=1e-3, atol=1e-6)
     # The second-order term matters: holding the unrolled discriminator
     # fixed (no gradient through its steps) gives another gradient.
-    _FIXED_FAKE[0] = z.astype(np.float64) @ params[0] + params[1]
-    frozen = _numerical_gradient(params, *args, through_unrolling=False)
-    _FIXED_FAKE[0] = None
+    samples = z.astype(np.float64) @ params[0] + params[1]
+    frozen = _numerical_gradient(params, *args, unrolled_on=samples)
     difference = max(float(np.abs(a - e).max()) for a, e in zip(frozen, expected, strict=True))
     assert difference > 1e-3
 
