@@ -33,6 +33,7 @@ import dataclasses
 import functools
 import logging
 import os
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -45,7 +46,9 @@ SOURCES = ("auto", "tfds", "idx", "keras")
 """Accepted values of `source=`."""
 
 SPLITS = ("train", "test")
-"""Accepted values of `split=`."""
+"""The base splits `split=` names; each takes a tfds-style slice, `"train[50000:]"`."""
+
+_SLICED_SPLIT = re.compile(r"^(?P<base>\w+)\[(?P<start>-?\d*):(?P<stop>-?\d*)\]$")
 
 DOWNLOAD_CHECK_TIMEOUT = 3.0
 """Seconds the connectivity check waits before skipping a tfds download."""
@@ -73,7 +76,11 @@ def load_image_arrays(name, split="train", *, source="auto", data_dir=None):
 
     Args:
         name: `"fashion_mnist"`, `"mnist"` or `"cifar10"`.
-        split: `"train"` or `"test"`.
+        split: `"train"` or `"test"`, optionally sliced by example index as
+            in tfds' split API: `"train[:50000]"` (the first 50,000) and
+            `"train[50000:]"` (the rest) are the training and validation
+            images of Goodfellow et al.'s Parzen-window protocol. Slices
+            take Python's semantics (negative indices count from the end).
         source: `"auto"`, `"tfds"`, `"idx"` or `"keras"`.
         data_dir: optional `str` or `os.PathLike`. For tfds, the tfds data
             directory; for IDX files, the directory holding them.
@@ -97,6 +104,15 @@ def load_image_arrays(name, split="train", *, source="auto", data_dir=None):
     >>> images.shape, images.dtype, labels.dtype  # doctest: +SKIP
     ((10000, 28, 28, 1), dtype('uint8'), dtype('int64'))
     """
+    base_split, selection = parse_split(split)
+    if selection is not None:
+        images, labels = load_image_arrays(name, base_split, source=source, data_dir=data_dir)
+        if not len(images[selection]):
+            raise ValueError(
+                f"Split {split!r} of {name!r} selects no examples: the {base_split!r} "
+                f"split has {len(images)}."
+            )
+        return images[selection], labels[selection]
     info = dataset_info(name)
     _check_request(name, split, source, data_dir)
     failures = []
@@ -121,6 +137,38 @@ def load_image_arrays(name, split="train", *, source="auto", data_dir=None):
         )
         return images, labels
     raise DataUnavailableError(name, split, source, failures)
+
+
+def parse_split(split):
+    """Splits `"train[50000:]"` into `("train", slice(50000, None))`.
+
+    Args:
+        split: str, a base split of `SPLITS`, optionally followed by a slice
+            `[start:stop]` of example indices (either bound may be omitted).
+
+    Returns:
+        `(base_split, selection)`: `selection` is a `slice`, or None when
+        `split` has no slice.
+
+    Raises:
+        ValueError: if `split` is not a string, its base is not in `SPLITS`,
+            or the slice is malformed (a step, or percentages, which tfds
+            accepts but ganzoo does not).
+    """
+    if not isinstance(split, str):
+        raise ValueError(
+            f"split must be a str such as 'train' or 'train[:50000]', received {split!r}."
+        )
+    if "[" not in split:
+        return split, None
+    match = _SLICED_SPLIT.match(split)
+    if match is None or match["base"] not in SPLITS:
+        raise ValueError(
+            f"Unknown split {split!r}. Expected one of {SPLITS}, optionally sliced by "
+            "example index, e.g. 'train[:50000]' or 'train[50000:]'."
+        )
+    start, stop = (int(match[key]) if match[key] else None for key in ("start", "stop"))
+    return match["base"], slice(start, stop)
 
 
 def _check_request(name, split, source, data_dir):

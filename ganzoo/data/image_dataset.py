@@ -32,7 +32,8 @@ def load_image_dataset(
 
     Args:
         name: `"fashion_mnist"`, `"mnist"` or `"cifar10"`.
-        split: `"train"` or `"test"`.
+        split: `"train"` or `"test"`, optionally sliced, e.g. `"train[:50000]"`
+            (see `load_image_arrays`).
         batch_size: positive `int`, examples per batch.
         with_labels: if `True`, yield `(images, labels)` pairs.
         shuffle: whether to shuffle the examples, differently each epoch.

@@ -69,6 +69,21 @@ def test_real_fashion_mnist_from_idx():
 
 
 @pytest.mark.large
+def test_sliced_splits_partition_the_training_images():
+    """`train[:50000]` and `train[50000:]` are the training set's two disjoint parts, in order."""
+    images, labels = load_image_arrays("fashion_mnist", source="idx")
+    first, first_labels = load_image_arrays("fashion_mnist", "train[:50000]", source="idx")
+    rest, rest_labels = load_image_arrays("fashion_mnist", "train[50000:]", source="idx")
+    last, _ = load_image_arrays("fashion_mnist", "train[-10:]", source="idx")
+    assert first.shape == (50000, 28, 28, 1) and rest.shape == (10000, 28, 28, 1)
+    np.testing.assert_array_equal(np.concatenate([first, rest]), images)
+    np.testing.assert_array_equal(np.concatenate([first_labels, rest_labels]), labels)
+    np.testing.assert_array_equal(last, images[-10:])
+    with pytest.raises(ValueError, match=r"selects no examples: the 'train' split has 60000"):
+        load_image_arrays("fashion_mnist", "train[60000:]", source="idx")
+
+
+@pytest.mark.large
 def test_auto_offline_picks_debian_idx(
     monkeypatch, caplog, offline, no_prepared_tfds, empty_keras_home
 ):
@@ -264,6 +279,10 @@ def test_download_check_reports_refusal(monkeypatch):
     [
         ({"name": "svhn"}, "Unknown dataset 'svhn'"),
         ({"name": "mnist", "split": "validation"}, "Unknown split 'validation'"),
+        ({"name": "mnist", "split": "train[::2]"}, r"optionally sliced by example index"),
+        ({"name": "mnist", "split": "train[:10%]"}, r"optionally sliced by example index"),
+        ({"name": "mnist", "split": "valid[:10]"}, r"Unknown split 'valid\[:10\]'"),
+        ({"name": "mnist", "split": 0}, "split must be a str"),
         ({"name": "mnist", "source": "web"}, "Unknown source 'web'"),
         ({"name": "cifar10", "source": "idx"}, "source='idx' cannot read dataset"),
         ({"name": "cifar10", "source": "keras"}, "source='keras' cannot read dataset"),
