@@ -1,5 +1,6 @@
 """A callback that scores the generator during training and keeps the best one."""
 
+import json
 import math
 import os
 
@@ -42,7 +43,16 @@ class GeneratorEvaluation(keras.callbacks.Callback):
     grid of samples go to TensorBoard.
 
     Numbers from different feature extractors are not comparable: report the
-    extractor with every score.
+    extractor with every score, e.g. with `score_name="fid_domain"`. Score
+    against images the generator never trained on and that are not the
+    test split (a validation split such as `"train[50000:]"` when training
+    on `"train[:50000]"`): the best epoch is a choice made on these images.
+
+    With `state_path`, the history, best score and best epoch are written
+    there (JSON, atomically) after every evaluation, and read back at the
+    start of training if the file exists, together with the weights in
+    `best_weights_path`: a run resumed after a crash still selects among
+    all its epochs. Delete the file to start a fresh run in the same place.
 
     Args:
         real_features: float array `(n, feature_dim)`: features of real images
@@ -55,6 +65,8 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         classifier: optional callable from images to class logits or
             probabilities `(batch, num_classes)`, for `class_entropy`.
         metric: `"kid"` or `"fid"`.
+        score_name: optional str, the log key of the score (default:
+            `metric`), e.g. `"fid_domain"` to name the extractor.
         every_n_epochs: int >= 1.
         num_samples: int, generated images per evaluation.
         seed: int, seeds the fixed latents and the KID subsets.
@@ -62,6 +74,8 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         best_weights_path: optional path ending in `.weights.h5`.
         restore_best_weights: bool.
         log_dir: optional TensorBoard log directory.
+        state_path: optional path of the JSON state file; needs
+            `best_weights_path`.
 
     Attributes:
         best_score: the best score so far (`inf` before the first).
@@ -70,8 +84,9 @@ class GeneratorEvaluation(keras.callbacks.Callback):
 
     Raises:
         ValueError: for an unknown `metric`, a non-positive `every_n_epochs` or
-            `num_samples`, real features that are not 2-D, or a
-            `best_weights_path` not ending in `.weights.h5`.
+            `num_samples`, real features that are not 2-D, a
+            `best_weights_path` not ending in `.weights.h5`, or a
+            `state_path` without `best_weights_path`.
     """
 
     def __init__(
@@ -80,6 +95,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         feature_extractor,
         classifier=None,
         metric="kid",
+        score_name=None,
         every_n_epochs=1,
         num_samples=1000,
         seed=0,
@@ -87,6 +103,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         best_weights_path=None,
         restore_best_weights=False,
         log_dir=None,
+        state_path=None,
     ):
         super().__init__()
         if metric not in ("kid", "fid"):
@@ -104,10 +121,16 @@ class GeneratorEvaluation(keras.callbacks.Callback):
             raise ValueError(
                 f"`best_weights_path` must end in '.weights.h5'. Received: {best_weights_path!r}"
             )
+        if state_path is not None and best_weights_path is None:
+            raise ValueError(
+                "`state_path` needs `best_weights_path` (the best weights are resumed "
+                f"from there). Received state_path={state_path!r}, best_weights_path=None."
+            )
         self.real_features = real_features
         self.feature_extractor = feature_extractor
         self.classifier = classifier
         self.metric = metric
+        self.score_name = score_name or metric
         self.every_n_epochs = every_n_epochs
         self.num_samples = num_samples
         self.seed = seed
@@ -115,6 +138,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         self.best_weights_path = best_weights_path
         self.restore_best_weights = restore_best_weights
         self.log_dir = log_dir
+        self.state_path = state_path
         self.best_score = math.inf
         self.best_epoch = None
         self.history = []
@@ -124,6 +148,8 @@ class GeneratorEvaluation(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self._z = sample_latents(self.num_samples, self.model.latent_dim, seed=self.seed)
+        if self.state_path is not None and os.path.exists(self.state_path):
+            self._restore_state()
         if self.log_dir is not None and self._writer is None:
             self._writer = tf.summary.create_file_writer(os.fspath(self.log_dir))
 
@@ -143,7 +169,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         else:
             score = frechet_distance(self.real_features, features)
         values = {
-            self.metric: float(score),
+            self.score_name: float(score),
             "mean_pairwise_distance": _mean_pairwise_distance(features[:256]),
             "real_mean_pairwise_distance": self._real_spread,
         }
@@ -165,6 +191,8 @@ class GeneratorEvaluation(keras.callbacks.Callback):
                     temp_weights = temp_path + ".weights.h5"
                     generator.save_weights(temp_weights)
                     os.replace(temp_weights, temp_path)
+        if self.state_path is not None:
+            self._save_state()
         if self._writer is not None:
             with self._writer.as_default(step=epoch + 1):
                 for key, value in values.items():
@@ -172,6 +200,29 @@ class GeneratorEvaluation(keras.callbacks.Callback):
                 grid = image_grid(images[:64])
                 tf.summary.image("evaluation/samples", grid[None], max_outputs=1)
             self._writer.flush()
+
+    def _save_state(self):
+        state = {
+            "score_name": self.score_name,
+            "best_score": self.best_score,
+            "best_epoch": self.best_epoch,
+            "history": self.history,
+        }
+        with atomic_output(self.state_path) as temp_path:
+            with open(temp_path, "w") as file:
+                json.dump(state, file, indent=2)
+
+    def _restore_state(self):
+        with open(self.state_path) as file:
+            state = json.load(file)
+        self.best_score, self.best_epoch = state["best_score"], state["best_epoch"]
+        self.history = state["history"]
+        if self.best_epoch is not None:
+            # Into a copy: the live generator goes on from the resumed backup.
+            generator = self.model.generator
+            copy = generator.__class__.from_config(generator.get_config())
+            copy.load_weights(self.best_weights_path)
+            self._best_weights = [np.array(w) for w in copy.get_weights()]
 
     def on_train_end(self, logs=None):
         if self.restore_best_weights and self._best_weights is not None:

@@ -76,3 +76,53 @@ def test_every_n_epochs_and_argument_checks():
         GeneratorEvaluation(np.zeros(8), extractor)
     with pytest.raises(ValueError, match="weights.h5"):
         GeneratorEvaluation(real, extractor, best_weights_path="best.h5")
+
+
+def test_state_file_resumes_the_selection_across_fits(tmp_path):
+    """A second `fit` (a resumed run) keeps the first one's best epoch unless it does better."""
+    extractor = _extractor(16, seed=5)
+    real_features = keras.ops.convert_to_numpy(extractor(random_images(200, seed=1)))
+    dataset = tf.data.Dataset.from_tensor_slices(random_images(32)).batch(16)
+
+    def evaluation():
+        return GeneratorEvaluation(
+            real_features,
+            extractor,
+            metric="fid",
+            score_name="fid_domain",
+            num_samples=64,
+            best_weights_path=tmp_path / "best.weights.h5",
+            state_path=tmp_path / "evaluation.json",
+            restore_best_weights=True,
+        )
+
+    gan = tiny_gan()
+    first = evaluation()
+    history = gan.fit(dataset, epochs=2, callbacks=[first], verbose=0)
+    assert len(history.history["fid_domain"]) == 2
+    best_weights = [np.array(w) for w in gan.generator.get_weights()]
+
+    # A resumed run: a new callback reads the state; the live weights are untouched by it.
+    second = evaluation()
+    live = [np.array(w) for w in gan.generator.get_weights()]
+    second.set_model(gan)
+    second.on_train_begin()
+    assert second.best_epoch == first.best_epoch
+    assert second.best_score == first.best_score
+    assert [entry["epoch"] for entry in second.history] == [1, 2]
+    for before, after in zip(live, gan.generator.get_weights(), strict=True):
+        np.testing.assert_array_equal(before, after)
+    for kept, best in zip(second._best_weights, best_weights, strict=True):
+        np.testing.assert_array_equal(kept, best)
+
+    # A later epoch that scores worse does not replace the kept generator.
+    second.best_score = -1.0  # nothing can beat this
+    gan.fit(dataset, initial_epoch=2, epochs=3, callbacks=[second], verbose=0)
+    assert [entry["epoch"] for entry in second.history] == [1, 2, 3]
+    for restored, best in zip(gan.generator.get_weights(), best_weights, strict=True):
+        np.testing.assert_array_equal(restored, best)
+
+
+def test_state_path_needs_best_weights_path(tmp_path):
+    with pytest.raises(ValueError, match="`state_path` needs `best_weights_path`"):
+        GeneratorEvaluation(np.zeros((4, 2)), lambda x: x, state_path=tmp_path / "s.json")
