@@ -3,6 +3,9 @@
     python benchmarks/stabilizers.py                                 # every config x 3 seeds
     python benchmarks/stabilizers.py --configs baseline r1 --seeds 0
     python benchmarks/stabilizers.py --table-only                    # rewrite the .md
+    python benchmarks/stabilizers.py --configs baseline hinge --seeds 0 1 2 3 4 \
+        --train-split 'train[:50000]' --validation-split 'train[50000:]' \
+        --output benchmarks/results/generator_loss_fashion_mnist   # the default's choice
 
 Every configuration trains `recipes/dcgan_fashion_mnist.py` with the same
 budget (epochs, batch, seeds, networks); only the stabilizer changes. Each
@@ -16,6 +19,12 @@ features ("domain features", not comparable with InceptionV3 numbers),
 precision and recall (k = 3), and the entropy of the histogram of predicted
 classes (log2(10) = 3.32 bits for ten balanced classes; it falls when modes
 are dropped). Wall time is the training time alone.
+
+With `--validation-split` the runs train on `--train-split` and are scored
+against the validation images instead of the test images: use that for any
+table a default is chosen from. Each row's `p` is Welch's two-sided t-test
+of its FID against the baseline's over the seeds (`scipy.stats.ttest_ind`,
+`equal_var=False`); a default changes only for p < 0.05.
 
 Each finished run is appended to `<output>.jsonl` at once, so an
 interrupted benchmark resumes where it stopped (a run with the same
@@ -102,10 +111,8 @@ def config_for(recipe, name, seed, base_overrides):
     return recipe.make_config(preset, seed=seed, **{**pinned, **base_overrides, **overrides})
 
 
-def run_one(recipe, config, num_samples, work_dir):
+def run_one(recipe, config, num_samples, work_dir, validation_split=None):
     """Trains, exports and evaluates one configuration and seed; returns the metrics."""
-    from ganzoo.cli import evaluate
-
     config = dataclasses.replace(
         config,
         run_dir=str(work_dir / "run"),
@@ -115,13 +122,20 @@ def run_one(recipe, config, num_samples, work_dir):
     start = time.perf_counter()
     _, export_path = recipe.train(config)
     train_seconds = time.perf_counter() - start
-    result = evaluate(
-        export_path,
-        classifier_dir=CLASSIFIER_DIR,
-        num_samples=num_samples,
-        seed=config.seed,
-        write=False,
-    )
+    if validation_split is None:
+        from ganzoo.cli import evaluate
+
+        result = evaluate(
+            export_path,
+            classifier_dir=CLASSIFIER_DIR,
+            num_samples=num_samples,
+            seed=config.seed,
+            write=False,
+        )
+    else:
+        result = evaluate_on_validation(
+            export_path, config, validation_split, num_samples, config.seed
+        )
     return {
         **{key: result["generated"][key] for key in METRICS},
         "train_seconds": round(train_seconds, 1),
@@ -129,13 +143,65 @@ def run_one(recipe, config, num_samples, work_dir):
     }
 
 
+def evaluate_on_validation(export_path, config, validation_split, num_samples, seed):
+    """`ganzoo.cli.evaluate`'s table, against validation images instead of the test split.
+
+    The floor compares as many training images (from `config.train_split`)
+    with the same validation images.
+    """
+    import numpy as np
+
+    from ganzoo.cli import sample_metrics
+    from ganzoo.data import load_image_arrays
+    from ganzoo.export.feature_runtime import OnnxClassifier
+    from ganzoo.export.runtime import OnnxGenerator
+    from ganzoo.latents import sample_latents
+
+    classifier = OnnxClassifier(CLASSIFIER_DIR)
+    rng = np.random.default_rng(seed)
+    validation, _ = load_image_arrays(config.dataset, validation_split)
+    training, _ = load_image_arrays(config.dataset, config.train_split)
+    validation = validation[rng.choice(len(validation), min(num_samples, len(validation)), False)]
+    training = training[rng.choice(len(training), num_samples, replace=False)]
+    _, real_features = classifier.predict(validation.astype("float32") / 127.5 - 1)
+    train_probabilities, train_features = classifier.predict(training.astype("float32") / 127.5 - 1)
+    generator = OnnxGenerator(export_path)
+    # The latents `ganzoo evaluate` draws, in chunks of 1,000.
+    z = sample_latents(num_samples, generator.latent_dim, seed=seed)
+    fake = np.concatenate([generator.generate(z[i : i + 1000]) for i in range(0, len(z), 1000)])
+    fake_probabilities, fake_features = classifier.predict(fake)
+    return {
+        "generated": sample_metrics(real_features, fake_features, fake_probabilities, seed),
+        "real_train_vs_test": sample_metrics(
+            real_features, train_features, train_probabilities, seed
+        ),
+    }
+
+
+def welch_p_value(values, baseline):
+    """Welch's two-sided t-test p-value of `values` against `baseline`; None below 2 each."""
+    from scipy import stats
+
+    if len(values) < 2 or len(baseline) < 2:
+        return None
+    return float(stats.ttest_ind(values, baseline, equal_var=False).pvalue)
+
+
 def _settings(config):
     varying = ("seed", "run_dir", "export_dir", "overwrite", "backup_every_steps", "grid_samples")
     return {key: value for key, value in dataclasses.asdict(config).items() if key not in varying}
 
 
-def _key(record):
-    return (record["config"], record["seed"], json.dumps(record["settings"], sort_keys=True))
+def _key(record, defaults):
+    """What makes a run: its configuration, seed and the settings that differ from the defaults.
+
+    Settings at the recipe's defaults are dropped, so records written before
+    a new config field existed still match the runs they describe.
+    """
+    settings = {
+        key: value for key, value in record["settings"].items() if defaults.get(key, "?") != value
+    }
+    return (record["config"], record["seed"], json.dumps(settings, sort_keys=True))
 
 
 def read_records(path):
@@ -151,16 +217,18 @@ def write_table(records, path, summary):
     lines = [
         "# Stabilizers on DCGAN / Fashion-MNIST: what each one buys",
         "",
-        "Written by `python benchmarks/stabilizers.py`. Mean ± std over seeds; FID and KID "
-        "on the domain classifier's features (lower is better), precision and recall "
-        "(k = 3, higher is better), entropy of the predicted-class histogram (bits; "
-        "3.32 for ten balanced classes), training wall time.",
+        "Written by `python benchmarks/stabilizers.py`. Mean ± sample std (ddof = 1) over "
+        "seeds; FID and KID on the domain classifier's features (lower is better), "
+        "precision and recall (k = 3, higher is better), entropy of the predicted-class "
+        "histogram (bits; 3.32 for ten balanced classes), training wall time. `p`: Welch's "
+        "two-sided t-test of the row's FID against the baseline's (a default changes only "
+        "for p < 0.05).",
         "",
         f"Settings: {summary}.",
         "",
-        "| configuration | seeds | FID | KID × 100 | precision | recall | class entropy "
-        "| train time |",
-        "|---|---|---|---|---|---|---|---|",
+        "| configuration | seeds | domain FID | p vs baseline | KID × 100 | precision | recall "
+        "| class entropy | train time |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     groups = {}
     for record in records:
@@ -170,19 +238,26 @@ def write_table(records, path, summary):
 
         def cell(key, scale=1.0, digits=3, group=group):
             values = np.array([record["metrics"][key] for record in group]) * scale
-            return f"{values.mean():.{digits}f} ± {values.std():.{digits}f}"
+            spread = values.std(ddof=1) if len(values) > 1 else float("nan")
+            return f"{values.mean():.{digits}f} ± {spread:.{digits}f}"
+
+        fids = [record["metrics"]["fid"] for record in group]
+        baseline = [record["metrics"]["fid"] for record in groups.get("baseline", [])]
+        p_value = None if name == "baseline" else welch_p_value(fids, baseline)
 
         minutes = np.mean([record["metrics"]["train_seconds"] for record in group]) / 60
         lines.append(
             f"| {CONFIGS[name][0]} | {', '.join(str(r['seed']) for r in group)} | "
-            f"{cell('fid', digits=2)} | {cell('kid', scale=100)} | {cell('precision')} | "
+            f"{cell('fid', digits=2)} | {'–' if p_value is None else f'{p_value:.3f}'} | "
+            f"{cell('kid', scale=100)} | {cell('precision')} | "
             f"{cell('recall')} | {cell('class_entropy_bits')} | {minutes:.1f} min |"
         )
     if records:
         floor = records[0]["metrics"]["real_train_vs_test"]
         lines += [
             "",
-            "Floor (real training images against the test images, same sample count): "
+            "Floor (real training images against the scored real images, same sample "
+            "count): "
             f"FID {floor['fid']:.2f}, KID × 100 {100 * floor['kid']:.3f}, precision "
             f"{floor['precision']:.3f}, recall {floor['recall']:.3f}, class entropy "
             f"{floor['class_entropy_bits']:.3f} bits.",
@@ -201,6 +276,14 @@ def main(argv=None):
     parser.add_argument("--take", type=int, default=None, help="training images (default: all)")
     parser.add_argument("--dtype-policy", default="mixed_bfloat16")
     parser.add_argument("--num-samples", type=int, default=5000)
+    parser.add_argument(
+        "--train-split", default=None, help="training images (default: all of 'train')"
+    )
+    parser.add_argument(
+        "--validation-split",
+        default=None,
+        help="score against these images instead of the test split, e.g. 'train[50000:]'",
+    )
     parser.add_argument("--table-only", action="store_true")
     parser.add_argument(
         "--output",
@@ -213,33 +296,43 @@ def main(argv=None):
     table_path = pathlib.Path(args.output + ".md")
     records_path.parent.mkdir(parents=True, exist_ok=True)
     records = read_records(records_path)
-    done = {_key(record) for record in records}
+    defaults = dataclasses.asdict(recipe.Config())
+    done = {_key(record, defaults) for record in records}
     base_overrides = {"epochs": args.epochs, "dtype_policy": args.dtype_policy}
-    for key, value in (("base_filters", args.base_filters), ("take", args.take)):
+    for key, value in (
+        ("base_filters", args.base_filters),
+        ("take", args.take),
+        ("train_split", args.train_split),
+    ):
         if value is not None:
             base_overrides[key] = value
     base = recipe.make_config("default", **base_overrides)
     summary = (
-        f"{args.epochs} epochs of {base.take or 60000} images, batch {base.batch_size}, "
-        f"{base.base_filters} base filters, {args.dtype_policy}, {args.num_samples} samples "
-        f"scored; {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
+        f"{args.epochs} epochs of {base.dataset} {base.train_split}"
+        f"{f' (first {base.take} images)' if base.take else ''}, batch {base.batch_size}, "
+        f"{base.base_filters} base filters, "
+        f"{args.dtype_policy}, {args.num_samples} samples scored against "
+        f"{args.validation_split or 'test'} images; "
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
     )
     # Seeds in the outer loop: a partial run still covers every configuration.
     for seed in [] if args.table_only else args.seeds:
         for name in args.configs:
             config = config_for(recipe, name, seed, base_overrides)
             record = {"config": name, "seed": seed, "settings": _settings(config)}
-            if _key(record) in done:
+            if args.validation_split is not None:
+                record["settings"]["scored_on"] = args.validation_split
+            if _key(record, defaults) in done:
                 print(f"Skipping {name} seed {seed}: already in {records_path}.")
                 continue
             with tempfile.TemporaryDirectory(prefix=f"stabilizers_{name}_") as work_dir:
                 record["metrics"] = run_one(
-                    recipe, config, args.num_samples, pathlib.Path(work_dir)
+                    recipe, config, args.num_samples, pathlib.Path(work_dir), args.validation_split
                 )
             with records_path.open("a") as file:
                 file.write(json.dumps(record) + "\n")
             records.append(record)
-            done.add(_key(record))
+            done.add(_key(record, defaults))
             write_table(records, table_path, summary)
             print(json.dumps(record), flush=True)
     write_table(records, table_path, summary)

@@ -37,16 +37,28 @@ class TrainingRun:
         optimizer_steps: int, the generator optimizer's step count at the
             end, counting the steps trained before a resume; None for a model
             without `g_optimizer`.
+        best_epoch: int or None, the 1-based epoch whose generator the model
+            ends with when a callback chose one (`GeneratorEvaluation`).
     """
 
     history: keras.callbacks.History
     train_seconds: float
     extra_files: dict
     optimizer_steps: int | None = None
+    best_epoch: int | None = None
 
 
 def fit_with_artifacts(
-    model, dataset, config, *, grid_samples=64, grid=None, curves=None, verbose=1, **fit_kwargs
+    model,
+    dataset,
+    config,
+    *,
+    grid_samples=64,
+    grid=None,
+    curves=None,
+    callbacks=(),
+    verbose=1,
+    **fit_kwargs,
 ):
     """Runs `model.fit(dataset)` for `config.epochs`, writing the run's artifacts and backups.
 
@@ -80,6 +92,12 @@ def fit_with_artifacts(
             used only when `config.run_dir` is set.
         curves: optional `LossCurves` in place of the GAN's default (`d_loss`,
             `g_loss`, `d_real`, `d_fake`); used only when `config.run_dir` is set.
+        callbacks: more callbacks, run before the artifact writers so that
+            what they add to the epoch logs (e.g. `GeneratorEvaluation`'s
+            scores) reaches the loss curves and the history. Those with a
+            `restore_best()` method (`GeneratorEvaluation`) are called once
+            after the last `fit`: a resumed run fits twice, and the best
+            weights must not be put back between the two.
         verbose: passed to `fit`.
         **fit_kwargs: passed to `fit` (e.g. `validation_data`).
 
@@ -92,7 +110,7 @@ def fit_with_artifacts(
     """
     # Stops at the first NaN/Inf loss before an epoch-end checkpoint or a
     # backup can overwrite the last good one.
-    callbacks = [StopOnNonFiniteLoss()]
+    callbacks = [StopOnNonFiniteLoss(), *callbacks]
     sample_grid = loss_curves = backup = None
     if config.run_dir:
         backup = TrainingCheckpoint(
@@ -139,6 +157,11 @@ def fit_with_artifacts(
         )
     )
     train_seconds = time.perf_counter() - start
+    best_epoch = None
+    for callback in callbacks:
+        if hasattr(callback, "restore_best"):
+            callback.restore_best()
+            best_epoch = callback.best_epoch
     if backup is not None:
         backup.delete()
     if resume.epoch or resume.step:
@@ -150,7 +173,12 @@ def fit_with_artifacts(
         print(f"Trained {config.epochs} epochs in {train_seconds:.1f} s.")
     extra_files = {}
     if sample_grid is not None and sample_grid.last_path:
-        extra_files = {"samples.png": sample_grid.last_path, "loss_curves.png": loss_curves.path}
+        grid_path = sample_grid.last_path
+        if best_epoch is not None:
+            # The export ships the chosen epoch's generator: show its grid.
+            best_grid = os.path.join(os.path.dirname(grid_path), f"epoch_{best_epoch:03d}.png")
+            grid_path = best_grid if os.path.exists(best_grid) else grid_path
+        extra_files = {"samples.png": grid_path, "loss_curves.png": loss_curves.path}
     optimizer = getattr(model, "g_optimizer", None)
     return TrainingRun(
         history=_merged_history(histories),
@@ -159,7 +187,90 @@ def fit_with_artifacts(
         optimizer_steps=(
             None if optimizer is None else int(keras.ops.convert_to_numpy(optimizer.iterations))
         ),
+        best_epoch=best_epoch,
     )
+
+
+def generator_selection_callbacks(config, classifier_dir):
+    """Callbacks that choose the best epoch on validation images, and stop when it stalls.
+
+    With `config.validation_split` set (images of `config.dataset` the
+    generator never trains on, e.g. `"train[50000:]"` beside a
+    `config.train_split` of `"train[:50000]"`), a `GeneratorEvaluation`
+    scores `config.evaluation_samples` fixed-z samples after every epoch by
+    FID on the domain classifier's features (logged as `fid_domain`), with
+    precision, recall and class entropy, keeps the best generator in
+    `<run_dir>/best_generator.weights.h5` and restores it at the end, so
+    the export is the best epoch's. Its state survives a crash
+    (`<run_dir>/evaluation.json`); a run that starts without a backup
+    starts the selection afresh. With `config.early_stopping_patience`, a
+    `keras.callbacks.EarlyStopping` ends training after that many epochs
+    without a lower `fid_domain`.
+
+    Args:
+        config: a recipe `Config` with `dataset`, `data_source`,
+            `validation_split`, `evaluation_samples`,
+            `early_stopping_patience`, `seed` and `run_dir`.
+        classifier_dir: the domain classifier's export directory.
+
+    Returns:
+        list of callbacks; empty when `config.validation_split` is None.
+
+    Raises:
+        ValueError: if a validation split is set without `run_dir`, or
+            overlaps the test split (model selection on test images).
+        FileNotFoundError: if `classifier_dir` holds no classifier export.
+    """
+    from ganzoo.callbacks import GeneratorEvaluation
+    from ganzoo.data import load_image_arrays
+    from ganzoo.data.image_arrays import parse_split
+    from ganzoo.export.feature_runtime import OnnxClassifier
+
+    if config.validation_split is None:
+        return []
+    if parse_split(config.validation_split)[0] == "test":
+        raise ValueError(
+            "validation_split must not be a part of the test split: the best epoch would "
+            f"be chosen on test images. Received {config.validation_split!r}; carve it "
+            "from the training images, e.g. 'train[50000:]' with train_split='train[:50000]'."
+        )
+    if not config.run_dir:
+        raise ValueError("validation_split needs a run_dir for the best generator's weights.")
+    classifier = OnnxClassifier(classifier_dir)
+    images, _ = load_image_arrays(
+        config.dataset, config.validation_split, source=config.data_source
+    )
+    _, real_features = classifier.predict(images.astype("float32") / 127.5 - 1.0)
+    state_path = os.path.join(config.run_dir, "evaluation.json")
+    best_path = os.path.join(config.run_dir, "best_generator.weights.h5")
+    if not os.path.isdir(os.path.join(config.run_dir, "backup")):
+        # A fresh run: an earlier run's choice must not carry over.
+        for path in (state_path, best_path):
+            if os.path.exists(path):
+                os.remove(path)
+    callbacks = [
+        GeneratorEvaluation(
+            real_features,
+            feature_extractor=lambda images: classifier.predict(images)[1],
+            classifier=lambda images: classifier.predict(images)[0],
+            metric="fid",
+            score_name="fid_domain",
+            num_samples=config.evaluation_samples,
+            seed=config.seed,
+            best_weights_path=best_path,
+            state_path=state_path,
+            # fit_with_artifacts restores them after its last fit.
+            restore_best_weights=False,
+            precision_and_recall=True,
+        )
+    ]
+    if config.early_stopping_patience:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor="fid_domain", mode="min", patience=config.early_stopping_patience
+            )
+        )
+    return callbacks
 
 
 def instance_noise_schedule(config, dataset):
@@ -222,6 +333,7 @@ def training_record(config, recipe, run, **extra):
         "recipe": recipe,
         "train_seconds": round(run.train_seconds, 1),
         "optimizer_steps": run.optimizer_steps,
+        "best_epoch": run.best_epoch,
         "final_metrics": {
             key: round(float(values[-1]), 4) for key, values in run.history.history.items()
         },

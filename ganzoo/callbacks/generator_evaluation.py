@@ -13,6 +13,7 @@ from ganzoo.images import image_grid
 from ganzoo.latents import sample_latents
 from ganzoo.metrics import frechet_distance
 from ganzoo.metrics import kernel_inception_distance
+from ganzoo.metrics import precision_recall
 
 
 class GeneratorEvaluation(keras.callbacks.Callback):
@@ -31,7 +32,10 @@ class GeneratorEvaluation(keras.callbacks.Callback):
       modes (log2(10) = 3.32 for ten equally frequent classes);
     - `mean_pairwise_distance`: mean Euclidean distance between the features of
       the first 256 samples; it falls towards 0 on collapse. The same number
-      for the real features is logged once as `real_mean_pairwise_distance`.
+      for the real features is logged once as `real_mean_pairwise_distance`;
+    - with `precision_and_recall=True`, `precision` and `recall` (Kynkäänniemi
+      et al. 2019, k = 3) of the samples against `real_features`: recall
+      falls when modes are dropped, precision when samples leave the data.
 
     When the score improves, the generator's weights are written to
     `best_weights_path` (atomically) and kept in memory; with
@@ -74,6 +78,9 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         best_weights_path: optional path ending in `.weights.h5`.
         restore_best_weights: bool.
         log_dir: optional TensorBoard log directory.
+        precision_and_recall: bool, also log `precision` and `recall`
+            (quadratic in the sample counts: about 5 s for 10,000 x 10,000
+            128-d features on 2 CPU cores).
         state_path: optional path of the JSON state file; needs
             `best_weights_path`.
 
@@ -103,6 +110,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         best_weights_path=None,
         restore_best_weights=False,
         log_dir=None,
+        precision_and_recall=False,
         state_path=None,
     ):
         super().__init__()
@@ -139,6 +147,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         self.restore_best_weights = restore_best_weights
         self.log_dir = log_dir
         self.state_path = state_path
+        self.precision_and_recall = precision_and_recall
         self.best_score = math.inf
         self.best_epoch = None
         self.history = []
@@ -173,11 +182,14 @@ class GeneratorEvaluation(keras.callbacks.Callback):
             "mean_pairwise_distance": _mean_pairwise_distance(features[:256]),
             "real_mean_pairwise_distance": self._real_spread,
         }
+        if self.precision_and_recall:
+            result = precision_recall(self.real_features, features, k=3)
+            values["precision"], values["recall"] = result.precision, result.recall
         if self.classifier is not None:
             predictions = _in_batches(self.classifier, images)
             counts = np.bincount(predictions.argmax(axis=1), minlength=predictions.shape[1])
             shares = counts[counts > 0] / counts.sum()
-            values["class_entropy"] = float(-(shares * np.log2(shares)).sum())
+            values["class_entropy"] = float(-(shares * np.log2(shares)).sum()) + 0.0
         if logs is not None:
             logs.update(values)
         self.history.append({"epoch": epoch + 1, **values})
@@ -225,7 +237,17 @@ class GeneratorEvaluation(keras.callbacks.Callback):
             self._best_weights = [np.array(w) for w in copy.get_weights()]
 
     def on_train_end(self, logs=None):
-        if self.restore_best_weights and self._best_weights is not None:
+        if self.restore_best_weights:
+            self.restore_best()
+
+    def restore_best(self):
+        """Puts the best generator so far into the model (and restarts its average).
+
+        Called at the end of `fit` with `restore_best_weights=True`; call it
+        yourself after the last of several `fit` calls (a resumed run) with
+        `restore_best_weights=False`. Does nothing before the first score.
+        """
+        if self._best_weights is not None:
             self.model.generator.set_weights(self._best_weights)
             average = getattr(self.model, "generator_ema", None)
             if average is not None:

@@ -37,6 +37,21 @@ def test_presets_override_only_known_fields():
         recipe.make_config("huge")
     parsed = recipe.parse_args(["--preset", "smoke", "--batch-size", "16", "--no-overwrite"])
     assert parsed.batch_size == 16 and parsed.overwrite is False and parsed.take == 256
+    # The shipped model: trained on the first 50,000, chosen on the last 10,000
+    # training images, bfloat16, exported into its run directory.
+    zoo = recipe.make_config("zoo")
+    assert (zoo.train_split, zoo.validation_split) == ("train[:50000]", "train[50000:]")
+    assert zoo.dtype_policy == "mixed_bfloat16" and zoo.early_stopping_patience
+    assert zoo.export_dir.startswith(zoo.run_dir) and not zoo.export_dir.startswith("exported")
+
+
+def test_selection_on_the_test_split_is_refused_before_training(tmp_path):
+    from ganzoo.recipe_training import generator_selection_callbacks
+
+    recipe = _load_recipe()
+    config = recipe.make_config("smoke", validation_split="test[:5000]", run_dir=str(tmp_path))
+    with pytest.raises(ValueError, match="must not be a part of the test split"):
+        generator_selection_callbacks(config, recipe.CLASSIFIER_DIR / "fashion_mnist")
 
 
 @pytest.mark.large
@@ -65,6 +80,13 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
         "2",
         "--unrolling-learning-rate",
         "0.02",
+        # The best epoch by domain FID on validation images is what is exported.
+        "--train-split",
+        "train[:50000]",
+        "--validation-split",
+        "train[50000:]",
+        "--evaluation-samples",
+        "200",
     ]
     environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run(
@@ -92,6 +114,13 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     assert manifest["training_config"]["jit_compile"] is True
     assert manifest["training_config"]["unrolling_steps"] == 2
     assert max(manifest["parity"]["max_abs_diff"].values()) <= 1e-4
+    evaluation = json.loads((run_dir / "evaluation.json").read_text())
+    scores = [entry["fid_domain"] for entry in evaluation["history"]]
+    assert len(scores) == 2
+    assert all(0.0 <= entry["recall"] <= 1.0 for entry in evaluation["history"])
+    assert manifest["training_config"]["best_epoch"] == int(np.argmin(scores)) + 1
+    best_grid = run_dir / "samples" / f"epoch_{manifest['training_config']['best_epoch']:03d}.png"
+    assert (export_dir / "samples.png").read_bytes() == best_grid.read_bytes()
     for name in ("samples.png", "loss_curves.png", "model.onnx"):
         assert (export_dir / name).stat().st_size > 0
 
