@@ -202,7 +202,8 @@ def generator_selection_callbacks(config, classifier_dir):
     precision, recall and class entropy, keeps the best generator in
     `<run_dir>/best_generator.weights.h5` and restores it at the end, so
     the export is the best epoch's. Its state survives a crash
-    (`<run_dir>/evaluation.json`); a run that starts without a backup
+    (`<run_dir>/evaluation.json`), and `<run_dir>/evaluation.png` plots it
+    against the epoch; a run that starts without a backup
     starts the selection afresh. With `config.early_stopping_patience`, a
     `keras.callbacks.EarlyStopping` ends training after that many epochs
     without a lower `fid_domain`.
@@ -259,6 +260,7 @@ def generator_selection_callbacks(config, classifier_dir):
             seed=config.seed,
             best_weights_path=best_path,
             state_path=state_path,
+            plot_path=os.path.join(config.run_dir, "evaluation.png"),
             # fit_with_artifacts restores them after its last fit.
             restore_best_weights=False,
             precision_and_recall=True,

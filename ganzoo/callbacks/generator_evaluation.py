@@ -83,6 +83,9 @@ class GeneratorEvaluation(keras.callbacks.Callback):
             128-d features on 2 CPU cores).
         state_path: optional path of the JSON state file; needs
             `best_weights_path`.
+        plot_path: optional PNG path: after every evaluation, the score and
+            (with `precision_and_recall`) precision and recall against the
+            epoch, the best epoch marked (matplotlib, written atomically).
 
     Attributes:
         best_score: the best score so far (`inf` before the first).
@@ -112,6 +115,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         log_dir=None,
         precision_and_recall=False,
         state_path=None,
+        plot_path=None,
     ):
         super().__init__()
         if metric not in ("kid", "fid"):
@@ -148,6 +152,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
         self.log_dir = log_dir
         self.state_path = state_path
         self.precision_and_recall = precision_and_recall
+        self.plot_path = plot_path
         self.best_score = math.inf
         self.best_epoch = None
         self.history = []
@@ -205,6 +210,8 @@ class GeneratorEvaluation(keras.callbacks.Callback):
                     os.replace(temp_weights, temp_path)
         if self.state_path is not None:
             self._save_state()
+        if self.plot_path is not None:
+            self._plot()
         if self._writer is not None:
             with self._writer.as_default(step=epoch + 1):
                 for key, value in values.items():
@@ -212,6 +219,46 @@ class GeneratorEvaluation(keras.callbacks.Callback):
                 grid = image_grid(images[:64])
                 tf.summary.image("evaluation/samples", grid[None], max_outputs=1)
             self._writer.flush()
+
+    def _plot(self):
+        # Imported here, with the Agg backend, as in `LossCurves`.
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        epochs = [entry["epoch"] for entry in self.history]
+        with_recall = self.precision_and_recall and "recall" in self.history[0]
+        figure, axes = plt.subplots(
+            1,
+            2 if with_recall else 1,
+            figsize=(10 if with_recall else 5, 3.6),
+            squeeze=False,
+            constrained_layout=True,
+        )
+        score_axis = axes[0, 0]
+        score_axis.plot(epochs, [entry[self.score_name] for entry in self.history], marker=".")
+        score_axis.set_yscale("log")
+        score_axis.set_ylabel(self.score_name)
+        panels = [score_axis]
+        if with_recall:
+            for key in ("precision", "recall"):
+                axes[0, 1].plot(
+                    epochs, [entry[key] for entry in self.history], marker=".", label=key
+                )
+            axes[0, 1].set_ylim(0.0, 1.0)
+            axes[0, 1].legend()
+            panels.append(axes[0, 1])
+        for axis in panels:
+            if self.best_epoch is not None:
+                axis.axvline(self.best_epoch, color="gray", linestyle="--", linewidth=1)
+            axis.set_xlabel(f"epoch ({self.num_samples} samples each; dashed: best)")
+            axis.grid(alpha=0.3)
+        try:
+            with atomic_output(self.plot_path) as temp_path:
+                figure.savefig(temp_path, dpi=100, format="png")
+        finally:
+            plt.close(figure)
 
     def _save_state(self):
         state = {

@@ -117,6 +117,7 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     evaluation = json.loads((run_dir / "evaluation.json").read_text())
     scores = [entry["fid_domain"] for entry in evaluation["history"]]
     assert len(scores) == 2
+    assert (run_dir / "evaluation.png").stat().st_size > 0
     assert all(0.0 <= entry["recall"] <= 1.0 for entry in evaluation["history"])
     assert manifest["training_config"]["best_epoch"] == int(np.argmin(scores)) + 1
     best_grid = run_dir / "samples" / f"epoch_{manifest['training_config']['best_epoch']:03d}.png"
