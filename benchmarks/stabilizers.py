@@ -187,6 +187,12 @@ def welch_p_value(values, baseline):
     return float(stats.ttest_ind(values, baseline, equal_var=False).pvalue)
 
 
+def _format_p(p_value):
+    if p_value is None:
+        return "–"
+    return "< 0.001" if p_value < 0.001 else f"{p_value:.3f}"
+
+
 def _settings(config):
     varying = ("seed", "run_dir", "export_dir", "overwrite", "backup_every_steps", "grid_samples")
     return {key: value for key, value in dataclasses.asdict(config).items() if key not in varying}
@@ -248,7 +254,7 @@ def write_table(records, path, summary):
         minutes = np.mean([record["metrics"]["train_seconds"] for record in group]) / 60
         lines.append(
             f"| {CONFIGS[name][0]} | {', '.join(str(r['seed']) for r in group)} | "
-            f"{cell('fid', digits=2)} | {'–' if p_value is None else f'{p_value:.3f}'} | "
+            f"{cell('fid', digits=2)} | {_format_p(p_value)} | "
             f"{cell('kid', scale=100)} | {cell('precision')} | "
             f"{cell('recall')} | {cell('class_entropy_bits')} | {minutes:.1f} min |"
         )
