@@ -16,6 +16,7 @@ import tensorflow as tf
 
 from ganzoo.data.dataset_registry import dataset_info
 from ganzoo.data.image_arrays import load_image_arrays
+from ganzoo.data.image_arrays import parse_split
 from ganzoo.data.image_dataset import is_positive_int
 from ganzoo.data.image_dataset import scale_images
 
@@ -212,11 +213,12 @@ def load_semi_supervised_dataset(
     batch_size,
     labelled_batch_size=None,
     seed=0,
+    split="train",
     source="auto",
     data_dir=None,
     take=None,
 ):
-    """`semi_supervised_dataset` on the training split of a named dataset.
+    """`semi_supervised_dataset` on one split of a named dataset.
 
     Args:
         name: `"fashion_mnist"`, `"mnist"` or `"cifar10"`.
@@ -224,6 +226,10 @@ def load_semi_supervised_dataset(
         batch_size: int, unlabelled images per batch.
         labelled_batch_size: int or None (= `batch_size`).
         seed: int, chooses the labelled subset and seeds the shuffles.
+        split: str, `"train"` or a tfds-style slice of it such as
+            `"train[:50000]"` (the labelled subset is drawn from this slice,
+            so that `"train[50000:]"` can validate); see
+            `ganzoo.data.load_image_arrays`.
         source: `"auto"`, `"tfds"`, `"idx"` or `"keras"`; see
             `ganzoo.data.load_image_arrays`.
         data_dir: optional tfds data directory or directory of IDX files.
@@ -234,13 +240,19 @@ def load_semi_supervised_dataset(
         `SemiSupervisedData`, see `semi_supervised_dataset`.
 
     Raises:
-        ValueError: as `semi_supervised_dataset` and `load_image_arrays`.
+        ValueError: if `split` is not a slice of `"train"`; as
+            `semi_supervised_dataset` and `load_image_arrays`.
         DataUnavailableError: if no source has the data.
     """
     if take is not None and not is_positive_int(take):
         raise ValueError(f"`take` must be None or a positive int. Received: {take!r}")
+    if parse_split(split)[0] != "train":
+        raise ValueError(
+            "A semi-supervised GAN trains on (a slice of) the training split; the test "
+            f"split is for the classifier's accuracy. Received split={split!r}."
+        )
     info = dataset_info(name)
-    images, labels = load_image_arrays(name, "train", source=source, data_dir=data_dir)
+    images, labels = load_image_arrays(name, split, source=source, data_dir=data_dir)
     if take is not None:
         images, labels = images[:take], labels[:take]
     return semi_supervised_dataset(

@@ -1,8 +1,10 @@
 """What every ganzoo GAN training wrapper shares: checks, optimizers, latents, config."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 
+from ganzoo.latents import sample_latents
 from ganzoo.layers import ExponentialMovingAverage
 from ganzoo.losses import get_discriminator_loss
 from ganzoo.losses import get_generator_loss
@@ -241,17 +243,36 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
 
         Without `generator_ema_decay` this is `generator` itself. With it, a
         new copy of the generator (same class and config) holding the
-        moving averages of the trainable weights and the current values of
-        the others (batch-normalization statistics), as StyleGAN's
-        `G_ema` copies its buffers; before the first generator step it
-        equals the generator. Eager only (it builds a model).
+        moving averages of the trainable weights; its batch normalizations'
+        statistics are recomputed on its own activations ("standing
+        statistics", Brock et al. 2019, `stabilizers.standing_statistics`)
+        over `STANDING_STATISTICS_BATCHES` batches of
+        `STANDING_STATISTICS_BATCH_SIZE` fresh latents (drawn from `seed +
+        104`, or 104 without a seed: the same every call), not copied from the live generator.
+        Before the first generator step it equals the generator. Eager only
+        (it builds a model).
 
         Returns:
             `keras.Model` with the generator's inputs and outputs.
         """
         if self.generator_ema is None:
             return self.generator
-        return stabilizers.averaged_copy(self.generator, self.generator_ema)
+        return stabilizers.averaged_copy(
+            self.generator, self.generator_ema, standing_inputs=self._standing_statistics_inputs()
+        )
+
+    STANDING_STATISTICS_BATCHES = 16
+    STANDING_STATISTICS_BATCH_SIZE = 256
+
+    def _standing_statistics_inputs(self):
+        """Generator input batches for the averaged copy's standing statistics."""
+        seed = stabilizers.offset_seed(0 if self.seed is None else self.seed, 104)
+        z = sample_latents(
+            self.STANDING_STATISTICS_BATCHES * self.STANDING_STATISTICS_BATCH_SIZE,
+            self.latent_dim,
+            seed=seed,
+        )
+        return np.split(z, self.STANDING_STATISTICS_BATCHES)
 
     def _update_generator_ema(self):
         """Moves the generator's moving average after a generator step (if on)."""

@@ -251,6 +251,12 @@ class ConditionalGAN(AdversarialModel):
                 f"(num_classes={self.num_classes}): [{listed}{more}]."
             )
 
+    def _standing_statistics_inputs(self):
+        """`[z, labels]` batches, every class in turn, for the standing statistics."""
+        z_batches = super()._standing_statistics_inputs()
+        labels = np.arange(len(z_batches[0]), dtype=np.int32) % self.num_classes
+        return [[z, labels] for z in z_batches]
+
     def generate(self, labels, z=None, seed=None, batch_size=256):
         """Generates one image per label from `sampling_generator` in inference mode.
 

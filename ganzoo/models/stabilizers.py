@@ -183,25 +183,103 @@ def has_batch_normalization(network):
     )
 
 
-def averaged_copy(network, average):
+def averaged_copy(network, average, standing_inputs=None):
     """A new copy of `network` holding `average`'s moving averages; eager only.
 
     The copy has the network's class and config, the moving averages of its
-    trainable weights and the current values of the others (e.g. batch
-    normalization statistics), as StyleGAN's `G_ema` copies its buffers.
+    trainable weights and, for its other weights, the network's current
+    values (as StyleGAN's `G_ema` copies its buffers), except that with
+    `standing_inputs` its batch-normalization statistics are recomputed on
+    its own activations (`standing_statistics`).
 
     Args:
         network: `keras.Model`.
         average: `ganzoo.layers.ExponentialMovingAverage` built for the
             network's `trainable_variables`.
+        standing_inputs: optional iterable of input batches for
+            `standing_statistics`.
     """
     copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(network))
     copy.set_weights(network.get_weights())
     average.copy_to(copy.trainable_variables)
+    if standing_inputs is not None:
+        standing_statistics(copy, standing_inputs)
     return copy
 
 
-def _offset(seed, offset):
+def standing_statistics(network, input_batches):
+    """Sets each batch normalization's moving statistics to the network's own; eager only.
+
+    A moving average of the generator's weights (`generator_ema_decay`) is a
+    network that never ran during training: the moving mean and variance of
+    its batch normalizations, copied from the live generator, describe
+    another network's activations. Brock et al. (2019) instead compute
+    "standing statistics": run the network in training mode on many batches
+    and use the average of the per-batch statistics at inference. Here, for
+    every `keras.layers.BatchNormalization` in `network` (also nested ones,
+    as in `ConditionalBatchNormalization`), after batches 1..N,
+
+        moving_mean = (1/N) sum_i mean_i,  moving_variance = (1/N) sum_i var_i,
+
+    with `mean_i` and `var_i` the (biased) batch moments Keras' training mode
+    normalizes batch i with. Each layer's inputs are those of the network in
+    training mode, as in BigGAN-PyTorch's `accumulate_standing_stats`. The
+    network's other non-trainable weights (e.g. spectral normalization's
+    power-iteration vectors) are restored afterwards; trainable weights are
+    not touched.
+
+    Args:
+        network: `keras.Model`, modified in place.
+        input_batches: non-empty iterable of inputs for `network(inputs,
+            training=True)`, e.g. latent batches `(batch, latent_dim)`, or
+            `[z, labels]` for a conditional generator.
+
+    Returns:
+        `network`.
+
+    Raises:
+        ValueError: if `input_batches` is empty while the network has a
+            batch normalization.
+
+    Reference:
+        Brock, Donahue & Simonyan, "Large Scale GAN Training for High
+        Fidelity Natural Image Synthesis", ICLR 2019, Appendix C.1 ("BatchNorm
+        statistics and sampling"); Ioffe & Szegedy, "Batch Normalization", ICML 2015,
+        Algorithm 2 (inference statistics as averages over training batches).
+    """
+    normalizations = [
+        layer
+        for layer in network._flatten_layers(include_self=False, recursive=True)
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    if not normalizations:
+        return network
+    statistics = {
+        id(v) for layer in normalizations for v in (layer.moving_mean, layer.moving_variance)
+    }
+    others = [v for v in network.non_trainable_variables if id(v) not in statistics]
+    saved = [keras.ops.convert_to_numpy(v) for v in others]
+    momenta = [layer.momentum for layer in normalizations]
+    count = 0
+    try:
+        for inputs in input_batches:
+            # momentum n / (n + 1) makes Keras' moving-average update the
+            # running mean of the n + 1 batch statistics seen so far.
+            for layer in normalizations:
+                layer.momentum = count / (count + 1)
+            network(inputs, training=True)
+            count += 1
+    finally:
+        for layer, momentum in zip(normalizations, momenta, strict=True):
+            layer.momentum = momentum
+        for variable, value in zip(others, saved, strict=True):
+            variable.assign(value)
+    if count == 0:
+        raise ValueError("`input_batches` must hold at least one batch. Received none.")
+    return network
+
+
+def offset_seed(seed, offset):
     """`seed + offset`, or None for an unseeded run."""
     return None if seed is None else seed + offset
 
@@ -220,9 +298,9 @@ class DiscriminatorStabilizers:
         self._augment = get_augmentation(augmentation)
         self.instance_noise = check_instance_noise(instance_noise)
         if self._augment is not None:
-            self.augmentation_seed_generator = keras.random.SeedGenerator(_offset(seed, 101))
+            self.augmentation_seed_generator = keras.random.SeedGenerator(offset_seed(seed, 101))
         if self.instance_noise is not None:
-            self.instance_noise_seed_generator = keras.random.SeedGenerator(_offset(seed, 102))
+            self.instance_noise_seed_generator = keras.random.SeedGenerator(offset_seed(seed, 102))
         self.d_penalty_tracker = keras.metrics.Mean(name="d_penalty")
         self._penalty_fn = None
         self._penalty_seed = seed
@@ -250,7 +328,7 @@ class DiscriminatorStabilizers:
         self.gradient_penalty_interval = interval
         if needs_draws and not hasattr(self, "penalty_seed_generator"):
             self.penalty_seed_generator = keras.random.SeedGenerator(
-                _offset(self._penalty_seed, 103)
+                offset_seed(self._penalty_seed, 103)
             )
 
     def _discriminator_input(self, images):

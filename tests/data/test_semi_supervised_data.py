@@ -72,3 +72,35 @@ def test_pipeline_rejects_out_of_range_labels_and_mismatched_lengths():
         semi_supervised_dataset(
             images.astype(np.float32), labels, num_labels=20, num_classes=10, batch_size=8
         )
+
+
+def test_loader_draws_labels_and_stream_from_a_training_slice_and_refuses_test(
+    tmp_path, write_mnist_like_dir
+):
+    from ganzoo.data import load_semi_supervised_dataset
+
+    splits = write_mnist_like_dir(tmp_path, num_train=40, num_test=10)
+    data = load_semi_supervised_dataset(
+        "fashion_mnist",
+        num_labels=10,
+        batch_size=5,
+        split="train[:20]",
+        source="idx",
+        data_dir=tmp_path,
+    )
+    # Every unlabelled image and every labelled one is among the first 20.
+    first = {image.tobytes() for image in splits["train"][0][:20]}
+    assert data.labelled_indices.max() < 20
+    for batch in data.dataset.take(8):
+        for key in ("images", "labelled_images"):
+            pixels = np.rint((np.asarray(batch[key])[..., 0] + 1) * 127.5).astype(np.uint8)
+            assert all(image.tobytes() in first for image in pixels)
+    with pytest.raises(ValueError, match="test split is for the classifier"):
+        load_semi_supervised_dataset(
+            "fashion_mnist",
+            num_labels=10,
+            batch_size=5,
+            split="test",
+            source="idx",
+            data_dir=tmp_path,
+        )

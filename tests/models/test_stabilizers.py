@@ -11,6 +11,7 @@ from ganzoo.models import GAN
 from ganzoo.models import ConditionalGAN
 from ganzoo.models import CycleGAN
 from ganzoo.models import SemiSupervisedGAN
+from ganzoo.models import stabilizers
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
 from ganzoo.networks import DCGANDiscriminator
@@ -228,11 +229,40 @@ def test_generator_average_equals_the_analytic_average_of_three_steps():
     averaged = gan.sampling_generator
     for variable, value in zip(averaged.trainable_weights, expected, strict=True):
         np.testing.assert_allclose(np.asarray(variable), value, rtol=1e-5, atol=1e-7)
-    # Batch-normalization statistics are the live generator's.
-    for mine, live in zip(
-        averaged.non_trainable_weights, gan.generator.non_trainable_weights, strict=True
+    # Batch-normalization statistics are the averaged network's own (standing
+    # statistics): the mean over the latent batches of the batch moments of
+    # each normalization's inputs in training mode, taken here from a second
+    # copy's intermediate activations.
+    reference = stabilizers.averaged_copy(gan.generator, gan.generator_ema)
+    normalizations = [
+        layer for layer in reference.layers if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    assert len(normalizations) >= 2
+    activations = keras.Model(reference.input, [layer.input for layer in normalizations])
+    batches = gan._standing_statistics_inputs()
+    moments = [[], []]
+    for z in batches:
+        for index, x in enumerate(activations(z, training=True)):
+            x = np.asarray(x, np.float64).reshape(-1, x.shape[-1])
+            moments[0].append((index, x.mean(axis=0)))
+            moments[1].append((index, x.var(axis=0)))
+    averaged_normalizations = [
+        layer for layer in averaged.layers if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    live_normalizations = [
+        layer
+        for layer in gan.generator.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    for index, (mine, live) in enumerate(
+        zip(averaged_normalizations, live_normalizations, strict=True)
     ):
-        np.testing.assert_array_equal(np.asarray(mine), np.asarray(live))
+        mean = np.mean([m for i, m in moments[0] if i == index], axis=0)
+        variance = np.mean([v for i, v in moments[1] if i == index], axis=0)
+        np.testing.assert_allclose(np.asarray(mine.moving_mean), mean, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(np.asarray(mine.moving_variance), variance, rtol=1e-4, atol=1e-5)
+        assert not np.allclose(np.asarray(mine.moving_mean), np.asarray(live.moving_mean))
+        assert mine.momentum == live.momentum
     assert type(averaged) is DCGANGenerator
     # `generate` samples from the average.
     z = np.random.default_rng(0).standard_normal((4, LATENT_DIM)).astype(np.float32)
@@ -240,6 +270,42 @@ def test_generator_average_equals_the_analytic_average_of_three_steps():
         gan.generate(z=z), np.asarray(averaged(z, training=False)), rtol=1e-5, atol=1e-6
     )
     assert not np.allclose(gan.generate(z=z), np.asarray(gan.generator(z, training=False)))
+
+
+def test_standing_statistics_of_a_conditional_generator_forget_the_copied_ones():
+    # The nested normalizations of ConditionalBatchNormalization are found,
+    # and the result depends on the averaged weights and the batches only:
+    # starting from garbage statistics gives the same numbers.
+    num_classes = 10
+    keras.utils.set_random_seed(2)
+    generator = ConditionalDCGANGenerator(
+        LATENT_DIM, num_classes, IMAGE_SHAPE, base_filters=8, conditioning="batch_norm"
+    )
+    rng = np.random.default_rng(0)
+    batches = [
+        [rng.standard_normal((32, LATENT_DIM)).astype(np.float32), np.arange(32) % num_classes]
+        for _ in range(3)
+    ]
+    normalizations = [
+        layer
+        for layer in generator._flatten_layers(include_self=False, recursive=True)
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    assert len(normalizations) >= 2
+    copies = []
+    for garbage in (0.0, 7.0):
+        for layer in normalizations:
+            layer.moving_mean.assign(np.full(layer.moving_mean.shape, garbage, np.float32))
+            layer.moving_variance.assign(
+                np.full(layer.moving_variance.shape, 1 + garbage, np.float32)
+            )
+        stabilizers.standing_statistics(generator, batches)
+        copies.append([np.asarray(w).copy() for w in generator.non_trainable_weights])
+    for first, second in zip(*copies, strict=True):
+        np.testing.assert_allclose(first, second, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(np.asarray(normalizations[0].moving_mean), 0.0)
+    with pytest.raises(ValueError, match="at least one batch"):
+        stabilizers.standing_statistics(generator, [])
 
 
 def test_float16_penalty_is_loss_scaled_and_trains():

@@ -29,6 +29,10 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports_both_networks(tmp
         "idx",
         "--num-labels",
         "30",
+        "--train-split",
+        "train[:50000]",
+        "--validation-split",
+        "train[59800:]",
     ]
     result = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=ENVIRONMENT
@@ -42,6 +46,9 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports_both_networks(tmp
     assert 0.0 <= classifier_manifest["test_accuracy"] <= 1.0
     labelled = classifier_manifest["training_config"]["labelled_indices"]
     assert len(labelled) == len(set(labelled)) == 30
+    # The validation images' accuracy is logged every epoch.
+    assert 0.0 <= classifier_manifest["training_config"]["final_metrics"]["val_accuracy"] <= 1.0
+    assert classifier_manifest["training_config"]["validation_split"] == "train[59800:]"
     generator_manifest = json.loads((export_dir / "generator" / "manifest.json").read_text())
     assert generator_manifest["task"] == "unconditional_image_generation"
 
@@ -52,6 +59,20 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports_both_networks(tmp
     probabilities, _ = OnnxClassifier(export_dir / "classifier").predict(images)
     assert probabilities.shape == (3, 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_a_validation_split_from_the_test_images_is_refused_before_training(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(RECIPE), "--preset", "smoke", "--validation-split", "test[:500]"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=ENVIRONMENT,
+    )
+    assert result.returncode != 0
+    assert "validation_split must not be a part of the test split" in result.stderr
+    assert not (tmp_path / "runs").exists()
 
 
 @pytest.mark.large
