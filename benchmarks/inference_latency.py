@@ -1013,8 +1013,9 @@ def _generator_quality_table(rows):
 def _quality_line(export, model, metrics, seconds):
     accuracy = metrics.get("label_accuracy")
     return (
-        f"| {export} | {model} | {metrics['fid']:.3f} | {metrics['kid']:.4f} ± "
-        f"{metrics['kid_std']:.4f} | {metrics['precision']:.3f} | {metrics['recall']:.3f} | "
+        f"| {export} | {model} | {metrics['fid_domain']:.3f} | {metrics['kid_domain']:.4f} ± "
+        f"{metrics['kid_domain_std']:.4f} | {metrics['precision_domain']:.3f} | "
+        f"{metrics['recall_domain']:.3f} | "
         f"{metrics['class_entropy_bits']:.3f} | "
         f"{'-' if accuracy is None else f'{accuracy:.4f}'} | "
         f"{'-' if seconds is None else f'{seconds:.0f}'} |"

@@ -85,7 +85,7 @@ CONFIGS = {
 }
 BASELINE_LOSS = "non_saturating"
 DEFAULT_CONFIGS = [name for name in CONFIGS if name != "unrolled"]
-METRICS = ("fid", "kid", "precision", "recall", "class_entropy_bits")
+METRICS = ("fid_domain", "kid_domain", "precision_domain", "recall_domain", "class_entropy_bits")
 
 
 def _load_recipe():
@@ -224,16 +224,17 @@ def write_table(records, path, summary):
         "# Stabilizers on DCGAN / Fashion-MNIST: what each one buys",
         "",
         "Written by `python benchmarks/stabilizers.py`. Mean ± sample std (ddof = 1) over "
-        "seeds; FID and KID on the domain classifier's features (lower is better), "
-        "precision and recall (k = 3, higher is better), entropy of the predicted-class "
+        "seeds; FID and KID (the unbiased MMD² estimate, unscaled, as everywhere in "
+        "ganzoo) on the domain classifier's features (lower is better), and "
+        "precision and recall on them (k = 3, higher is better), entropy of the predicted-class "
         "histogram (bits; 3.32 for ten balanced classes), training wall time. `p`: Welch's "
         "two-sided t-test of the row's FID against the baseline's (a default changes only "
         "for p < 0.05).",
         "",
         f"Settings: {summary}.",
         "",
-        "| configuration | seeds | domain FID | p vs baseline | KID × 100 | precision | recall "
-        "| class entropy | train time |",
+        "| configuration | seeds | domain FID | p vs baseline | domain KID | domain precision "
+        "| domain recall | class entropy | train time |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     groups = {}
@@ -247,16 +248,16 @@ def write_table(records, path, summary):
             spread = values.std(ddof=1) if len(values) > 1 else float("nan")
             return f"{values.mean():.{digits}f} ± {spread:.{digits}f}"
 
-        fids = [record["metrics"]["fid"] for record in group]
-        baseline = [record["metrics"]["fid"] for record in groups.get("baseline", [])]
+        fids = [record["metrics"]["fid_domain"] for record in group]
+        baseline = [record["metrics"]["fid_domain"] for record in groups.get("baseline", [])]
         p_value = None if name == "baseline" else welch_p_value(fids, baseline)
 
         minutes = np.mean([record["metrics"]["train_seconds"] for record in group]) / 60
         lines.append(
             f"| {CONFIGS[name][0]} | {', '.join(str(r['seed']) for r in group)} | "
-            f"{cell('fid', digits=2)} | {_format_p(p_value)} | "
-            f"{cell('kid', scale=100)} | {cell('precision')} | "
-            f"{cell('recall')} | {cell('class_entropy_bits')} | {minutes:.1f} min |"
+            f"{cell('fid_domain', digits=2)} | {_format_p(p_value)} | "
+            f"{cell('kid_domain', digits=4)} | {cell('precision_domain')} | "
+            f"{cell('recall_domain')} | {cell('class_entropy_bits')} | {minutes:.1f} min |"
         )
     if records:
         floor = records[0]["metrics"]["real_train_vs_test"]
@@ -264,8 +265,8 @@ def write_table(records, path, summary):
             "",
             "Floor (real training images against the scored real images, same sample "
             "count): "
-            f"FID {floor['fid']:.2f}, KID × 100 {100 * floor['kid']:.3f}, precision "
-            f"{floor['precision']:.3f}, recall {floor['recall']:.3f}, class entropy "
+            f"FID {floor['fid_domain']:.2f}, KID {floor['kid_domain']:.4f}, precision "
+            f"{floor['precision_domain']:.3f}, recall {floor['recall_domain']:.3f}, class entropy "
             f"{floor['class_entropy_bits']:.3f} bits.",
         ]
     temporary = path.with_suffix(".md.tmp")

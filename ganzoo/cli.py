@@ -1,7 +1,7 @@
 """The `ganzoo` command.
 
     ganzoo evaluate exported/dcgan_fashion_mnist
-    ganzoo evaluate exported/dcgan_fashion_mnist --num-samples 5000 --seed 1 --no-write
+    ganzoo evaluate runs/dcgan_fashion_mnist/export --num-samples 5000 --seed 1 --write
 
 `evaluate` loads an exported generator with onnxruntime, draws samples, and
 compares them with the real test images through the features of the domain
@@ -9,8 +9,9 @@ classifier shipped for the generator's dataset
 (`exported/classifiers/<dataset>/`): FID and KID on those features ("domain
 features": never compare them with InceptionV3 numbers), precision and recall
 (k = 3), and the Inception-Score formula on the classifier's probabilities. It
-prints a table and, unless `--no-write`, stores it in the manifest's `metrics`
-section with the extractor, sample counts and seed.
+prints a table; with `--write` it also stores it in the manifest's `metrics`
+section with the extractor, sample counts and seed (the zoo's manifests in
+`exported/` change only by a deliberate, committed re-evaluation).
 """
 
 import argparse
@@ -61,8 +62,13 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0, lab
             asked to show (conditional generators) or have (real images).
 
     Returns:
-        dict of floats: `fid`, `kid`, `kid_std`, `precision`, `recall`,
-        `inception_score`, `inception_score_std`, `class_entropy` (bits, of
+        dict of floats, named after the extractor (`_domain`: the domain
+        classifier's penultimate features or, for the scores, its class
+        probabilities): `fid_domain`, `kid_domain` and `kid_domain_std` (the
+        unbiased MMD^2 estimate itself, not scaled), `precision_domain`,
+        `recall_domain` (k = 3), `inception_score_domain` and
+        `inception_score_domain_std` (the Inception Score formula on the
+        domain classifier, not on Inception), `class_entropy_bits` (of
         the histogram of predicted classes; log2(10) = 3.32 for a balanced
         10-class set); with `labels`, also `label_accuracy`, the share of
         images the classifier assigns to their class.
@@ -78,13 +84,13 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0, lab
     counts = np.bincount(fake_probabilities.argmax(axis=1), minlength=fake_probabilities.shape[1])
     shares = counts[counts > 0] / counts.sum()
     metrics = {
-        "fid": float(frechet_distance(real_features, fake_features)),
-        "kid": float(kid.mean),
-        "kid_std": float(kid.std),
-        "precision": float(precision_and_recall.precision),
-        "recall": float(precision_and_recall.recall),
-        "inception_score": float(score.mean),
-        "inception_score_std": float(score.std),
+        "fid_domain": float(frechet_distance(real_features, fake_features)),
+        "kid_domain": float(kid.mean),
+        "kid_domain_std": float(kid.std),
+        "precision_domain": float(precision_and_recall.precision),
+        "recall_domain": float(precision_and_recall.recall),
+        "inception_score_domain": float(score.mean),
+        "inception_score_domain_std": float(score.std),
         "class_entropy_bits": float(-(shares * np.log2(shares)).sum()),
     }
     if labels is not None:
@@ -92,7 +98,7 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0, lab
     return metrics
 
 
-def evaluate(export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=True):
+def evaluate(export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=False):
     """Evaluates an exported generator; returns the manifest's `metrics` entry.
 
     A conditional generator is asked for the classes in turn (0, 1, ...,
@@ -213,14 +219,18 @@ def main(argv=None):
     evaluate_parser.add_argument("--classifier", default=None)
     evaluate_parser.add_argument("--num-samples", type=int, default=10_000)
     evaluate_parser.add_argument("--seed", type=int, default=0)
-    evaluate_parser.add_argument("--no-write", action="store_true")
+    evaluate_parser.add_argument(
+        "--write",
+        action="store_true",
+        help="store the result in the export's manifest.json (metrics)",
+    )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     result = evaluate(
         args.export_dir,
         classifier_dir=args.classifier,
         num_samples=args.num_samples,
         seed=args.seed,
-        write=not args.no_write,
+        write=args.write,
     )
     print(format_table(result))
 

@@ -179,6 +179,15 @@ def fit_with_artifacts(
             best_grid = os.path.join(os.path.dirname(grid_path), f"epoch_{best_epoch:03d}.png")
             grid_path = best_grid if os.path.exists(best_grid) else grid_path
         extra_files = {"samples.png": grid_path, "loss_curves.png": loss_curves.path}
+        # The model selection's record ships with the model it selected.
+        for callback in callbacks:
+            for name, attribute in (
+                ("evaluation.json", "state_path"),
+                ("evaluation.png", "plot_path"),
+            ):
+                path = getattr(callback, attribute, None)
+                if path is not None and os.path.exists(path):
+                    extra_files[name] = path
     optimizer = getattr(model, "g_optimizer", None)
     return TrainingRun(
         history=_merged_history(histories),

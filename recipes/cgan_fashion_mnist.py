@@ -83,7 +83,9 @@ class Config:
     backup_every_steps: int | None = 100
     grid_columns: int = 10
     run_dir: str = "runs/cgan_fashion_mnist"
-    export_dir: str = "exported/cgan_fashion_mnist"
+    # The zoo's copy in exported/ changes only by a deliberate commit: copy a
+    # finished run's export there, or pass --export-dir exported/<name>.
+    export_dir: str = "runs/cgan_fashion_mnist/export"
     # Re-running a recipe replaces its own previous export.
     overwrite: bool = True
 

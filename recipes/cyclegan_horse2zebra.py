@@ -114,7 +114,9 @@ class Config:
     # translations with; None skips the scores.
     classifier_dir: str | None = None
     run_dir: str = "runs/cyclegan_horse2zebra"
-    export_dir: str = "exported/cyclegan_horse2zebra"
+    # The zoo's copy in exported/ changes only by a deliberate commit: copy a
+    # finished run's export there, or pass --export-dir exported/<name>.
+    export_dir: str = "runs/cyclegan_horse2zebra/export"
     export: bool = True
     # Re-running a recipe replaces its own previous export.
     overwrite: bool = True
@@ -144,7 +146,7 @@ PRESETS = {
         "grid_images": 6,
         "classifier_dir": "exported/classifiers/fashion_mnist_sneaker2boot",
         "run_dir": "runs/cyclegan_sneaker2boot",
-        "export_dir": "exported/cyclegan_sneaker2boot",
+        "export_dir": "runs/cyclegan_sneaker2boot/export",
     },
     # A few steps with tiny networks: the end-to-end test (pass --data-dir).
     "smoke": {

@@ -101,7 +101,9 @@ class Config:
     # steps (and every epoch); re-running the command after a crash resumes.
     backup_every_steps: int | None = 100
     run_dir: str = "runs/sgan_fashion_mnist"
-    export_dir: str = "exported/sgan_fashion_mnist"
+    # The zoo's copy in exported/ changes only by a deliberate commit: copy a
+    # finished run's export there, or pass --export-dir exported/<name>.
+    export_dir: str = "runs/sgan_fashion_mnist/export"
     export: bool = True
     overwrite: bool = True
 

@@ -60,7 +60,9 @@ class Config:
     learning_rate: float = 2e-3
     eval_batch_size: int = 500
     seed: int = 0
-    # None: exported/classifiers/<dataset>, where `ganzoo evaluate` looks.
+    # None: runs/classifiers/<dataset>. The zoo's copy that `ganzoo evaluate`
+    # and the recipes read is exported/classifiers/<dataset>; replacing it is a
+    # deliberate commit (--export-dir exported/classifiers/<dataset>).
     export_dir: str | None = None
     # Re-running a recipe replaces its own previous export.
     overwrite: bool = True
@@ -181,7 +183,7 @@ def train(config):
 
     export_path = export_classifier(
         classifier,
-        config.export_dir or f"exported/classifiers/{config.dataset}",
+        config.export_dir or f"runs/classifiers/{config.dataset}",
         dataset=config.dataset,
         class_names=class_names,
         test_accuracy=test_accuracy,

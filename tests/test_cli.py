@@ -33,16 +33,20 @@ def test_a_collapsed_generator_scores_worse_than_real_data_on_every_metric(tmp_p
     export = export_generator(
         _collapsed_generator(), tmp_path / "collapsed", dataset="fashion_mnist"
     )
+    unevaluated = (export / "manifest.json").read_text()
     result = evaluate(export, classifier_dir=CLASSIFIER, num_samples=1000, seed=0)
+    # Without write=True the export is left as it was.
+    assert (export / "manifest.json").read_text() == unevaluated
     generated, floor = result["generated"], result["real_train_vs_test"]
-    assert generated["fid"] > floor["fid"] + 50
-    assert generated["kid"] > floor["kid"] + 0.5
-    assert generated["recall"] < 0.05 < 0.8 < floor["recall"]
+    assert generated["fid_domain"] > floor["fid_domain"] + 50
+    assert generated["kid_domain"] > floor["kid_domain"] + 0.5
+    assert generated["recall_domain"] < 0.05 < 0.8 < floor["recall_domain"]
     # The mean sneaker is blurrier than any real image: outside the real manifold.
-    assert generated["precision"] < floor["precision"] - 0.5
-    assert generated["inception_score"] < 1.5 < 7.0 < floor["inception_score"]
+    assert generated["precision_domain"] < floor["precision_domain"] - 0.5
+    assert generated["inception_score_domain"] < 1.5 < 7.0 < floor["inception_score_domain"]
     assert generated["class_entropy_bits"] < 0.5 < 3.0 < floor["class_entropy_bits"]
 
+    evaluate(export, classifier_dir=CLASSIFIER, num_samples=1000, seed=0, write=True)
     manifest = json.loads((export / "manifest.json").read_text())
     assert manifest["metrics"]["generated"] == pytest.approx(generated)
     assert manifest["metrics"]["num_generated"] == 1000 and manifest["metrics"]["seed"] == 0
@@ -63,14 +67,17 @@ def test_ganzoo_evaluate_command_on_the_pretrained_dcgan(tmp_path):
         str(CLASSIFIER),
         "--num-samples",
         "1000",
+        "--write",
     ]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert completed.returncode == 0, completed.stderr[-3000:]
-    assert "| fid |" in completed.stdout and "test accuracy 0.9164" in completed.stdout
+    assert "| fid_domain |" in completed.stdout and "test accuracy 0.9164" in completed.stdout
     metrics = json.loads((tmp_path / "dcgan" / "manifest.json").read_text())["metrics"]
     # A trained DCGAN is between a collapsed generator and the data itself.
-    assert metrics["real_train_vs_test"]["fid"] < metrics["generated"]["fid"] < 50
-    assert 0.3 < metrics["generated"]["recall"] < metrics["real_train_vs_test"]["recall"]
+    assert metrics["real_train_vs_test"]["fid_domain"] < metrics["generated"]["fid_domain"] < 50
+    assert (
+        0.3 < metrics["generated"]["recall_domain"] < metrics["real_train_vs_test"]["recall_domain"]
+    )
     assert metrics["generated"]["class_entropy_bits"] > 3.0
 
 

@@ -1,6 +1,7 @@
 """Keras callbacks for GAN training: grids, loss curves, evaluation, NaN stops, backups."""
 
 from ganzoo.callbacks.generator_evaluation import GeneratorEvaluation
+from ganzoo.callbacks.generator_evaluation import plot_evaluation
 from ganzoo.callbacks.loss_curves import LossCurves
 from ganzoo.callbacks.sample_grid import SampleGrid
 from ganzoo.callbacks.stop_on_non_finite_loss import NonFiniteLossError
@@ -18,4 +19,5 @@ __all__ = [
     "StopOnNonFiniteLoss",
     "TrainingCheckpoint",
     "TranslationGrid",
+    "plot_evaluation",
 ]

@@ -221,44 +221,13 @@ class GeneratorEvaluation(keras.callbacks.Callback):
             self._writer.flush()
 
     def _plot(self):
-        # Imported here, with the Agg backend, as in `LossCurves`.
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        epochs = [entry["epoch"] for entry in self.history]
-        with_recall = self.precision_and_recall and "recall" in self.history[0]
-        figure, axes = plt.subplots(
-            1,
-            2 if with_recall else 1,
-            figsize=(10 if with_recall else 5, 3.6),
-            squeeze=False,
-            constrained_layout=True,
+        plot_evaluation(
+            self.history,
+            self.plot_path,
+            score_name=self.score_name,
+            best_epoch=self.best_epoch,
+            num_samples=self.num_samples,
         )
-        score_axis = axes[0, 0]
-        score_axis.plot(epochs, [entry[self.score_name] for entry in self.history], marker=".")
-        score_axis.set_yscale("log")
-        score_axis.set_ylabel(self.score_name)
-        panels = [score_axis]
-        if with_recall:
-            for key in ("precision", "recall"):
-                axes[0, 1].plot(
-                    epochs, [entry[key] for entry in self.history], marker=".", label=key
-                )
-            axes[0, 1].set_ylim(0.0, 1.0)
-            axes[0, 1].legend()
-            panels.append(axes[0, 1])
-        for axis in panels:
-            if self.best_epoch is not None:
-                axis.axvline(self.best_epoch, color="gray", linestyle="--", linewidth=1)
-            axis.set_xlabel(f"epoch ({self.num_samples} samples each; dashed: best)")
-            axis.grid(alpha=0.3)
-        try:
-            with atomic_output(self.plot_path) as temp_path:
-                figure.savefig(temp_path, dpi=100, format="png")
-        finally:
-            plt.close(figure)
 
     def _save_state(self):
         state = {
@@ -318,3 +287,64 @@ def _mean_pairwise_distance(features):
     )
     count = len(features)
     return float(distances.sum() / (count * (count - 1))) if count > 1 else 0.0
+
+
+def plot_evaluation(history, path, *, score_name, best_epoch=None, num_samples=None):
+    """Plots a `GeneratorEvaluation` history: the score, precision and recall per epoch.
+
+    The same figure the callback writes with `plot_path`, also drawn from a
+    finished run's state file (`json.load(...)["history"]`).
+
+    Args:
+        history: non-empty list of dicts with `epoch`, `score_name` and,
+            optionally, `precision` and `recall`.
+        path: PNG file to write (atomically).
+        score_name: str, the key of the score (log scale, left panel).
+        best_epoch: optional int, marked with a dashed line.
+        num_samples: optional int, the samples per evaluation (axis label).
+
+    Raises:
+        ValueError: if `history` is empty or an entry lacks `score_name`.
+    """
+    if not history or any(score_name not in entry for entry in history):
+        raise ValueError(
+            f"`history` must be a non-empty list of dicts with {score_name!r}. "
+            f"Received {len(history)} entries."
+        )
+    # Imported here, with the Agg backend, as in `LossCurves`.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = [entry["epoch"] for entry in history]
+    with_recall = all("recall" in entry and "precision" in entry for entry in history)
+    figure, axes = plt.subplots(
+        1,
+        2 if with_recall else 1,
+        figsize=(10 if with_recall else 5, 3.6),
+        squeeze=False,
+        constrained_layout=True,
+    )
+    score_axis = axes[0, 0]
+    score_axis.plot(epochs, [entry[score_name] for entry in history], marker=".")
+    score_axis.set_yscale("log")
+    score_axis.set_ylabel(score_name)
+    panels = [score_axis]
+    if with_recall:
+        for key in ("precision", "recall"):
+            axes[0, 1].plot(epochs, [entry[key] for entry in history], marker=".", label=key)
+        axes[0, 1].set_ylim(0.0, 1.0)
+        axes[0, 1].legend()
+        panels.append(axes[0, 1])
+    samples = f"{num_samples} samples each; " if num_samples else ""
+    for axis in panels:
+        if best_epoch is not None:
+            axis.axvline(best_epoch, color="gray", linestyle="--", linewidth=1)
+        axis.set_xlabel(f"epoch ({samples}dashed: best)")
+        axis.grid(alpha=0.3)
+    try:
+        with atomic_output(path) as temp_path:
+            figure.savefig(temp_path, dpi=100, format="png")
+    finally:
+        plt.close(figure)

@@ -110,7 +110,7 @@ def test_runs_on_a_tiny_export_and_writes_every_row(tiny_export, tmp_path):
     quality = {row["model"]: row for row in report["generator_quality"]}
     assert sorted(quality) == ["float32", "int8 dynamic", "int8 static"]
     for row in quality.values():
-        assert row["num_samples"] == 64 and np.isfinite(row["metrics"]["fid"])
+        assert row["num_samples"] == 64 and np.isfinite(row["metrics"]["fid_domain"])
 
     text = output.read_text()
     for batch, name in rows:

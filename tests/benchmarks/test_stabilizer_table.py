@@ -35,8 +35,8 @@ def test_two_configurations_two_seeds_then_a_resumed_call(tmp_path):
     ]
     for record in records:
         metrics = record["metrics"]
-        assert metrics["fid"] > 0 and metrics["train_seconds"] > 0
-        assert 0 <= metrics["precision"] <= 1 and 0 <= metrics["recall"] <= 1
+        assert metrics["fid_domain"] > 0 and metrics["train_seconds"] > 0
+        assert 0 <= metrics["precision_domain"] <= 1 and 0 <= metrics["recall_domain"] <= 1
     assert records[1]["settings"]["generator_ema_decay"] == 0.999
     assert records[0]["settings"]["generator_ema_decay"] is None
     table = output.with_suffix(".md").read_text()

@@ -124,6 +124,9 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     assert (export_dir / "samples.png").read_bytes() == best_grid.read_bytes()
     for name in ("samples.png", "loss_curves.png", "model.onnx"):
         assert (export_dir / name).stat().st_size > 0
+    # The selection's record ships with the model it selected.
+    assert json.loads((export_dir / "evaluation.json").read_text()) == evaluation
+    assert {"evaluation.json", "evaluation.png"} <= set(manifest["files"]["extra"])
 
     import onnx
 

@@ -25,7 +25,7 @@ def _load_recipe():
 def test_presets_override_only_known_fields():
     recipe = _load_recipe()
     default = recipe.make_config()
-    assert default.export_dir is None  # exported/classifiers/<dataset>
+    assert default.export_dir is None  # runs/classifiers/<dataset>
     assert (default.dataset, default.take, default.overwrite) == ("fashion_mnist", None, True)
     smoke = recipe.make_config("smoke", epochs=2)
     assert smoke.epochs == 2 and smoke.take == 512 and smoke.learning_rate == default.learning_rate
