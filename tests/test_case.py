@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
@@ -52,3 +53,36 @@ def max_weight_difference(model_a, model_b):
         float(np.abs(np.asarray(a) - np.asarray(b)).max())
         for a, b in zip(model_a.weights, model_b.weights, strict=True)
     )
+
+
+class _Record(keras.layers.Layer):
+    """Identity layer that appends `(name, value)` to a log on each eager call."""
+
+    def __init__(self, log, tag, **kwargs):
+        super().__init__(**kwargs)
+        # The bound method, not the list: Keras would track a list attribute
+        # as its own copy, and the appends would not reach `log`.
+        self.append = log.append
+        self.tag = tag
+
+    def call(self, inputs):
+        # Building the functional wrapper traces this call symbolically;
+        # only the eager calls of a step are recorded.
+        if tf.executing_eagerly():
+            self.append((self.tag, np.asarray(inputs)))
+        return inputs
+
+
+def recording(network, log, name):
+    """`network` wrapped so that each eager call logs its input and its output.
+
+    Every call appends `(f"{name}_in", input)` and then `(f"{name}_out",
+    output)`, as NumPy arrays, to the list `log`. The wrapper is functional,
+    with the network's input shape, so the training wrappers' shape checks
+    and `latent_dim` inference see what they would see on the network. Run
+    the training step eagerly (`model.train_step(batch)` outside
+    `tf.function`) so that the values are concrete.
+    """
+    inputs = keras.Input(shape=network.inputs[0].shape[1:])
+    outputs = _Record(log, f"{name}_out")(network(_Record(log, f"{name}_in")(inputs)))
+    return keras.Model(inputs, outputs, name=f"recording_{name}")

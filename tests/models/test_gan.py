@@ -4,12 +4,14 @@ import pytest
 import tensorflow as tf
 
 from ganzoo.data import load_image_arrays
+from ganzoo.losses import non_saturating_discriminator_loss
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
 from tests.test_case import LATENT_DIM
 from tests.test_case import max_weight_difference
 from tests.test_case import random_images
+from tests.test_case import recording
 from tests.test_case import tiny_gan
 
 pytestmark = pytest.mark.filterwarnings("ignore:`shuffle=True` was passed")
@@ -25,6 +27,44 @@ def test_k_discriminator_steps_per_generator_step(k):
     gan.fit(_dataset(random_images(8 * k * 4), 8 * k), epochs=1, verbose=0)
     assert int(gan.d_optimizer.iterations) == 4 * k
     assert int(gan.g_optimizer.iterations) == 4
+
+
+def test_each_discriminator_step_sees_its_own_rows_of_the_batch_in_order():
+    """k = 3 updates on a batch of 3 * 2 rows: update j gets rows j, j + 3 (GAN's docstring).
+
+    The interleaved split (not contiguous blocks) is the documented one: it
+    makes each replica's share of minibatch j the same under any replica count.
+    """
+    k, minibatch = 3, 2
+    log, losses_seen = [], []
+
+    def recording_loss(real_logits, fake_logits):
+        losses_seen.append(np.asarray(real_logits))
+        return non_saturating_discriminator_loss(real_logits, fake_logits)
+
+    keras.utils.set_random_seed(1)
+    gan = GAN(
+        generator=DCGANGenerator(LATENT_DIM, base_filters=8),
+        discriminator=recording(DCGANDiscriminator(base_filters=8), log, "discriminator"),
+        discriminator_steps=k,
+        seed=3,
+    )
+    gan.compile(
+        d_optimizer=keras.optimizers.SGD(0.1),
+        g_optimizer=keras.optimizers.SGD(0.1),
+        discriminator_loss=recording_loss,
+    )
+    images = random_images(k * minibatch)
+    gan.train_step(tf.constant(images))
+
+    # Each call of the discriminator is an (input, output) pair in the log.
+    calls = [(log[i][1], log[i + 1][1]) for i in range(0, len(log), 2)]
+    assert [tag for tag, _ in log] == ["discriminator_in", "discriminator_out"] * len(calls)
+    assert len(losses_seen) == k
+    for step, real_logits in enumerate(losses_seen):
+        (real_seen,) = [seen for seen, logits in calls if np.array_equal(logits, real_logits)]
+        np.testing.assert_array_equal(real_seen, images[step::k], err_msg=f"update {step}")
+    assert int(gan.d_optimizer.iterations) == k
 
 
 def test_batch_not_divisible_into_k_minibatches_is_rejected():
