@@ -22,6 +22,7 @@ from tests.test_case import IMAGE_SHAPE
 from tests.test_case import LATENT_DIM
 from tests.test_case import max_weight_difference
 from tests.test_case import random_images
+from tests.test_case import recording
 
 pytestmark = pytest.mark.filterwarnings("ignore:`shuffle=True` was passed")
 
@@ -212,6 +213,67 @@ def test_r1_update_is_the_gradient_of_the_weighted_hand_computed_penalty(interva
         np.testing.assert_allclose(np.asarray(variable), value, rtol=1e-5, atol=1e-6)
     # Logged (unweighted) over the steps where it was computed: the first.
     assert history.history["d_penalty"][0] == pytest.approx(float(penalty), rel=1e-5)
+
+
+def _assert_same_images(received, expected, what):
+    """`received` holds exactly the arrays of `expected`, in any order."""
+    assert len(received) == len(expected), (what, len(received), len(expected))
+    for image in expected:
+        matches = [other for other in received if np.allclose(other, image, atol=1e-6)]
+        assert len(matches) == 1, f"{what}: {len(matches)} matches instead of 1"
+
+
+def test_augmentation_then_noise_reach_real_and_fake_in_d_update_and_fake_in_g_update(
+    monkeypatch,
+):
+    """One eager step with recording stand-ins for T (augmentation) and N (instance noise).
+
+    Zhao et al. 2020 (Sec. 3 and the authors' `ns_DiffAugment_r1`): the
+    discriminator's loss is on D(T(x)) and D(T(G(z))), the generator's on
+    D(T(G(z))); instance noise is added to both in both updates (Sønderby et
+    al. 2016). GAN applies T, then N, to what the discriminator sees.
+    """
+    log = []
+
+    def augment(images, seed):
+        log.append(("augment", np.asarray(images)))
+        return -images
+
+    def add_noise(images, stddev, seed=None):
+        log.append(("noise", np.asarray(images)))
+        assert stddev == 0.1
+        return images + 3.0
+
+    monkeypatch.setattr(stabilizers, "add_instance_noise", add_noise)
+    keras.utils.set_random_seed(1)
+    gan = GAN(
+        generator=recording(DCGANGenerator(LATENT_DIM, base_filters=8), log, "generator"),
+        discriminator=recording(DCGANDiscriminator(base_filters=8), log, "discriminator"),
+        seed=3,
+        augmentation=augment,
+        instance_noise=0.1,
+    )
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
+    real = random_images(4)
+    gan.train_step(tf.constant(real))
+
+    # The generator runs once per update; its second call starts the generator update.
+    calls = [i for i, (tag, _) in enumerate(log) if tag == "generator_in"]
+    fakes = [value for tag, value in log if tag == "generator_out"]
+    assert len(calls) == len(fakes) == 2
+    for update, events, images in (
+        ("discriminator update", log[: calls[1]], [real, fakes[0]]),
+        ("generator update", log[calls[1] :], [fakes[1]]),
+    ):
+
+        def received(tag, events=events):
+            return [value for event, value in events if event == tag]
+
+        _assert_same_images(received("augment"), images, f"{update}, augmented")
+        _assert_same_images(received("noise"), [-x for x in images], f"{update}, noised")
+        _assert_same_images(
+            received("discriminator_in"), [3.0 - x for x in images], f"{update}, discriminated"
+        )
 
 
 def test_generator_average_equals_the_analytic_average_of_three_steps():
