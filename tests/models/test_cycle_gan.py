@@ -9,6 +9,7 @@ from ganzoo import losses
 from ganzoo.models import CycleGAN
 from ganzoo.networks import PatchGANDiscriminator
 from ganzoo.networks import ResNetGenerator
+from tests.test_case import recording
 
 SIZE = 16
 
@@ -74,6 +75,80 @@ def test_logged_losses_match_the_paper_objective():
     np.testing.assert_allclose(
         float(logs["d_loss"]), float(logs["d_x_loss"]) + float(logs["d_y_loss"]), rtol=1e-6
     )
+
+
+def _rows_in(images, history):
+    """For each row of `images`, whether it is one of the rows of `history`."""
+    return [any(np.allclose(row, other, atol=1e-6) for other in history) for row in images]
+
+
+def test_pools_feed_the_right_discriminators_and_d_loss_is_the_halved_least_squares():
+    """Three eager steps, pool of 2, batch of 2: D_Y gets pooled G(x), D_X pooled F(y).
+
+    Each discriminator's loss, logged per step, must be
+    `0.5 * (mean((D(real) - 1)^2) + mean(D(pooled)^2))` on the outputs it
+    produced in the discriminator update (Zhu et al. 2017, Sec. 4, and the
+    authors' code).
+    """
+    log = []
+    keras.utils.set_random_seed(1)
+    cycle_gan = CycleGAN(
+        generator_g=recording(ResNetGenerator(base_filters=4, num_residual_blocks=1), log, "g"),
+        generator_f=recording(ResNetGenerator(base_filters=4, num_residual_blocks=1), log, "f"),
+        discriminator_x=recording(PatchGANDiscriminator(base_filters=4, num_layers=2), log, "d_x"),
+        discriminator_y=recording(PatchGANDiscriminator(base_filters=4, num_layers=2), log, "d_y"),
+        lambda_identity=0.0,
+        pool_size=2,
+        seed=3,
+    )
+    cycle_gan.compile(
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    )
+    batches = [tuple(images.numpy() for images in batch) for batch in unpaired_batches(count=3)]
+    cycle_gan.build_pools(*batches[0])
+    translations = {"g": [], "f": []}
+    from_history = {"d_x": 0, "d_y": 0}
+    for real_x, real_y in batches:
+        log.clear()
+        for metric in cycle_gan.metrics:
+            metric.reset_state()
+        logs = cycle_gan.train_step((tf.constant(real_x), tf.constant(real_y)))
+        # Each network call is an (input, output) pair in the log.
+        calls = {name: [] for name in ("g", "f", "d_x", "d_y")}
+        for (tag, seen), (_, output) in zip(log[::2], log[1::2], strict=True):
+            calls[tag.removesuffix("_in")].append((seen, output))
+        for generator, source in (("g", real_x), ("f", real_y)):
+            (translation,) = [out for seen, out in calls[generator] if np.array_equal(seen, source)]
+            translations[generator].append(translation)
+
+        for name, real, own, other, pool in (
+            ("d_x", real_x, "f", "g", cycle_gan.pool_x),
+            ("d_y", real_y, "g", "f", cycle_gan.pool_y),
+        ):
+            real_calls = [(seen, out) for seen, out in calls[name] if np.array_equal(seen, real)]
+            assert len(real_calls) == 1, name
+            real_output = real_calls[0][1]
+            # The discriminator update's pooled call is the last one on fakes;
+            # the first is the generator update's, on this step's translation.
+            fake_calls = [
+                (seen, out) for seen, out in calls[name] if not np.array_equal(seen, real)
+            ]
+            assert len(fake_calls) == 2, name
+            pooled, pooled_output = fake_calls[-1]
+            np.testing.assert_allclose(fake_calls[0][0], translations[own][-1], atol=1e-6)
+            history = np.concatenate(translations[own])
+            assert all(_rows_in(pooled, history)), f"{name} got images not from its pool"
+            assert not any(_rows_in(pooled, np.concatenate(translations[other]))), name
+            assert all(_rows_in(np.asarray(pool.images), history)), f"{pool.name} holds"
+            from_history[name] += sum(not r for r in _rows_in(pooled, translations[own][-1]))
+
+            real_output = real_output.astype(np.float64)
+            pooled_output = pooled_output.astype(np.float64)
+            expected = 0.5 * (np.mean((real_output - 1.0) ** 2) + np.mean(pooled_output**2))
+            np.testing.assert_allclose(float(logs[f"{name}_loss"]), expected, rtol=1e-5)
+    # The pools did return older images (else a bypassed pool would pass too).
+    assert from_history["d_x"] > 0 and from_history["d_y"] > 0, from_history
 
 
 def test_evaluate_reports_the_generator_losses_without_updating():
