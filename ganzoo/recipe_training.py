@@ -91,7 +91,8 @@ def fit_with_artifacts(
             per-epoch grids (e.g. `TranslationGrid`) in place of `SampleGrid`;
             used only when `config.run_dir` is set.
         curves: optional `LossCurves` in place of the GAN's default (`d_loss`,
-            `g_loss`, `d_real`, `d_fake`); used only when `config.run_dir` is set.
+            `g_loss`, and `d_real`, `d_fake` or, for critic losses,
+            `critic_real`, `critic_fake`); used only when `config.run_dir` is set.
         callbacks: more callbacks, run before the artifact writers so that
             what they add to the epoch logs (e.g. `GeneratorEvaluation`'s
             scores) reaches the loss curves and the history. Those with a
@@ -122,7 +123,7 @@ def fit_with_artifacts(
         sample_grid = grid or SampleGrid(
             os.path.join(config.run_dir, "samples"), num_samples=grid_samples, seed=config.seed
         )
-        loss_curves = curves or LossCurves(os.path.join(config.run_dir, "loss_curves.png"))
+        loss_curves = curves or _default_loss_curves(model, config.run_dir)
         checkpoint = keras.callbacks.ModelCheckpoint(
             os.path.join(config.run_dir, "checkpoint.weights.h5"), save_weights_only=True
         )
@@ -302,6 +303,14 @@ def instance_noise_schedule(config, dataset):
         initial_stddev=config.instance_noise,
         decay_steps=max(1, steps * getattr(config, "discriminator_steps", 1)),
     )
+
+
+def _default_loss_curves(model, run_dir):
+    """Losses, and `sigmoid(D)` or raw critic outputs as the model logs them."""
+    path = os.path.join(run_dir, "loss_curves.png")
+    if getattr(model, "discriminator_outputs_probabilities", True):
+        return LossCurves(path)
+    return LossCurves(path, probability_keys=(), output_keys=("critic_real", "critic_fake"))
 
 
 def _steps_per_epoch(dataset, steps_per_epoch):

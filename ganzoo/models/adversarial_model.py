@@ -12,6 +12,9 @@ from ganzoo.models import stabilizers
 from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
 
+# The losses whose discriminator output is a logit: sigmoid(D(x)) is a probability.
+PROBABILITY_LOSSES = ("minimax", "non_saturating")
+
 
 class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Model):
     """Private base of `GAN` and `ConditionalGAN`: everything but the step.
@@ -126,6 +129,9 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_real_tracker = keras.metrics.Mean(name="d_real")
         self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.critic_real_tracker = keras.metrics.Mean(name="critic_real")
+        self.critic_fake_tracker = keras.metrics.Mean(name="critic_fake")
+        self.discriminator_outputs_probabilities = True
 
         # === Stabilizers ===
         self._init_stabilizers(augmentation, instance_noise, seed)
@@ -212,6 +218,9 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
             gradient_penalty_interval,
             [self.discriminator],
         )
+        # Only the logistic losses read the discriminator's output as a logit;
+        # for the others (and a callable) the mean raw output is logged.
+        self.discriminator_outputs_probabilities = discriminator_loss in PROBABILITY_LOSSES
         self._loss_identifiers = {
             "generator_loss": generator_loss,
             "discriminator_loss": discriminator_loss,
@@ -227,15 +236,26 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
 
     @property
     def metrics(self):
-        metrics = [
-            self.d_loss_tracker,
-            self.g_loss_tracker,
-            self.d_real_tracker,
-            self.d_fake_tracker,
-        ]
+        metrics = [self.d_loss_tracker, self.g_loss_tracker, *self._output_trackers()]
         if self._penalty_fn is not None:
             metrics.append(self.d_penalty_tracker)
         return metrics
+
+    def _output_trackers(self):
+        if self.discriminator_outputs_probabilities:
+            return [self.d_real_tracker, self.d_fake_tracker]
+        return [self.critic_real_tracker, self.critic_fake_tracker]
+
+    def _track_discriminator_outputs(self, real_logits, fake_logits):
+        """Logs `d_real`/`d_fake` (mean `sigmoid(D)`) or `critic_real`/`critic_fake` (mean `D`)."""
+        real_logits = tf.cast(real_logits, "float32")
+        fake_logits = tf.cast(fake_logits, "float32")
+        if self.discriminator_outputs_probabilities:
+            self.d_real_tracker.update_state(tf.sigmoid(real_logits))
+            self.d_fake_tracker.update_state(tf.sigmoid(fake_logits))
+        else:
+            self.critic_real_tracker.update_state(real_logits)
+            self.critic_fake_tracker.update_state(fake_logits)
 
     @property
     def sampling_generator(self):

@@ -154,8 +154,7 @@ class ConditionalGAN(AdversarialModel):
                 scaled_loss = self.d_optimizer.scale_loss((d_loss + penalty) / num_replicas)
             self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
             self.d_loss_tracker.update_state(d_loss)
-            self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
-            self.d_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, "float32")))
+            self._track_discriminator_outputs(real_logits, fake_logits)
 
         # Generator: one step on fresh latents, with the labels of minibatch 0.
         generator_labels = label_batches[0]

@@ -185,8 +185,7 @@ class GAN(UnconditionalSampling, AdversarialModel):
                 scaled_loss = self.d_optimizer.scale_loss((d_loss + penalty) / num_replicas)
             self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
             self.d_loss_tracker.update_state(d_loss)
-            self.d_real_tracker.update_state(tf.sigmoid(tf.cast(real_logits, "float32")))
-            self.d_fake_tracker.update_state(tf.sigmoid(tf.cast(fake_logits, "float32")))
+            self._track_discriminator_outputs(real_logits, fake_logits)
 
         # Generator: one step on fresh latents.
         with tf.GradientTape() as tape:

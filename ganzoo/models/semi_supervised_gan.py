@@ -227,6 +227,9 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
             discriminator_loss=discriminator_loss,
             **kwargs,
         )
+        # D(x) = Z(x) / (Z(x) + 1) = sigmoid(log Z(x)) is the model's probability
+        # of "real" whatever loss trains it.
+        self.discriminator_outputs_probabilities = True
         if feature_matching:
             self.generator_loss_fn = None
             self._loss_identifiers["generator_loss"] = FEATURE_MATCHING

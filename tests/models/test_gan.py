@@ -85,6 +85,23 @@ def test_fit_logs_metrics_and_resets_them_each_epoch():
     assert int(gan.g_loss_tracker.count) == 3
 
 
+@pytest.mark.parametrize("loss", ["hinge", "wasserstein", "least_squares"])
+def test_critic_losses_log_raw_outputs_under_names_that_are_not_probabilities(loss):
+    # Frozen weights: the logged means are those of one discriminator call
+    # on the real batch in training mode (batch statistics of that batch).
+    gan = tiny_gan(
+        generator_loss=loss,
+        d_optimizer=keras.optimizers.SGD(0.0),
+        g_optimizer=keras.optimizers.SGD(0.0),
+    )
+    images = random_images(16)
+    history = gan.fit(_dataset(images, 16), epochs=1, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss", "critic_real", "critic_fake"}
+    expected = float(np.mean(np.asarray(gan.discriminator(images, training=True))))
+    assert history.history["critic_real"][0] == pytest.approx(expected, rel=1e-4, abs=1e-5)
+    assert not gan.discriminator_outputs_probabilities
+
+
 @pytest.mark.large
 def test_discriminator_learns_to_separate_real_from_a_fixed_generator():
     images, _ = load_image_arrays("fashion_mnist", split="train", source="idx")

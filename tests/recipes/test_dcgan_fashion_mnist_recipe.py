@@ -113,6 +113,9 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     assert manifest["training_config"]["dtype_policy"] == "mixed_bfloat16"
     assert manifest["training_config"]["jit_compile"] is True
     assert manifest["training_config"]["unrolling_steps"] == 2
+    # The default hinge loss logs raw critic outputs, not D(x) probabilities.
+    assert {"critic_real", "critic_fake"} <= set(manifest["training_config"]["final_metrics"])
+    assert "d_real" not in manifest["training_config"]["final_metrics"]
     assert max(manifest["parity"]["max_abs_diff"].values()) <= 1e-4
     evaluation = json.loads((run_dir / "evaluation.json").read_text())
     scores = [entry["fid_domain"] for entry in evaluation["history"]]
