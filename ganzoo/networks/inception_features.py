@@ -1,4 +1,4 @@
-"""The standard FID feature extractor: Inception-v3 pool features of resized images."""
+"""Keras' ImageNet Inception-v3 pool features of resized images (not the FID network)."""
 
 import os
 
@@ -22,13 +22,14 @@ WEIGHTS_MD5 = "bcbd6486424b2319ff4ef7d526e38f63"
 
 @keras.saving.register_keras_serializable(package="ganzoo")
 class InceptionFeatures(keras.Model):
-    """Inception-v3 pool features of images in `[-1, 1]`: the FID extractor.
+    """Keras' ImageNet Inception-v3 pool features of images in `[-1, 1]`.
 
     Images are resized to 299x299 with bilinear interpolation (no
     antialiasing), grayscale images are repeated to three channels, and
     `keras.applications.InceptionV3(include_top=False, pooling="avg")` maps
-    them to its 2048-d global-average-pool features, the activations Heusel
-    et al. compute the Fréchet Inception Distance on. The input range `[-1, 1]`
+    them to its 2048-d global-average-pool features: the layer Heusel et al.
+    compute the Fréchet Inception Distance on, but of another network (see
+    the note). The input range `[-1, 1]`
     is exactly Inception's own preprocessing (`inception_v3.preprocess_input`
     maps `[0, 255]` to `[-1, 1]`), so no further scaling happens.
 
@@ -38,9 +39,12 @@ class InceptionFeatures(keras.Model):
     (or under `$KERAS_HOME`). Offline, copy that file there first, or use the
     domain features of `ganzoo.networks.DomainClassifier` instead.
 
-    Note: Keras' ImageNet Inception-v3 is not the TF1 graph the reference FID
-    implementation uses, so its FID values are comparable with each other but
-    not digit for digit with published numbers.
+    Note: this is not the FID network. Keras' ImageNet Inception-v3 has other
+    weights than the 2015 TF-slim Inception graph of the reference FID code
+    (Heusel et al.'s `classify_image_graph_def.pb`, also in pytorch-fid),
+    and this resize is not that code's: FIDs on these features are
+    comparable with each other, not with published numbers. Call them
+    `fid_keras_inception`, not FID.
 
     Args:
         weights: `"imagenet"`, None (random initialization, for tests), or the

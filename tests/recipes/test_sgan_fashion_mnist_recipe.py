@@ -33,6 +33,8 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports_both_networks(tmp
         "train[:50000]",
         "--validation-split",
         "train[59800:]",
+        "--decay-epochs",
+        "1",
     ]
     result = subprocess.run(
         command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=ENVIRONMENT
@@ -49,6 +51,7 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports_both_networks(tmp
     # The validation images' accuracy is logged every epoch.
     assert 0.0 <= classifier_manifest["training_config"]["final_metrics"]["val_accuracy"] <= 1.0
     assert classifier_manifest["training_config"]["validation_split"] == "train[59800:]"
+    assert classifier_manifest["training_config"]["decay_epochs"] == 1
     generator_manifest = json.loads((export_dir / "generator" / "manifest.json").read_text())
     assert generator_manifest["task"] == "unconditional_image_generation"
 
