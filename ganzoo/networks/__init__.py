@@ -5,6 +5,8 @@ from ganzoo.networks.conditional_dcgan_generator import ConditionalDCGANGenerato
 from ganzoo.networks.dcgan_discriminator import DCGANDiscriminator
 from ganzoo.networks.dcgan_generator import DCGANGenerator
 from ganzoo.networks.domain_classifier import DomainClassifier
+from ganzoo.networks.fid_inception import FIDInceptionV3
+from ganzoo.networks.fid_inception import fid_inception_input
 from ganzoo.networks.inception_features import InceptionFeatures
 from ganzoo.networks.patchgan_discriminator import PatchGANDiscriminator
 from ganzoo.networks.resnet_generator import ResNetGenerator
@@ -17,9 +19,11 @@ __all__ = [
     "DCGANDiscriminator",
     "DCGANGenerator",
     "DomainClassifier",
+    "FIDInceptionV3",
     "InceptionFeatures",
     "PatchGANDiscriminator",
     "ResNetGenerator",
     "SemiSupervisedDiscriminator",
     "UNetGenerator",
+    "fid_inception_input",
 ]
