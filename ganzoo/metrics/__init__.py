@@ -7,6 +7,7 @@ an onnxruntime-only evaluation can use them without TensorFlow:
 - `frechet_distance`, `frechet_distance_from_statistics`: FID.
 - `kernel_inception_distance` -> `KIDResult(mean, std)`: KID.
 - `precision_recall` -> `PrecisionRecall(precision, recall)`.
+- `density_coverage` -> `DensityCoverage(density, coverage)`.
 - `inception_score` -> `InceptionScoreResult(mean, std)`.
 - `parzen_log_likelihood`, `select_parzen_sigma`, `parzen_window_estimate`
   -> `ParzenEstimate(mean, standard_error, sigma)`: the Parzen-window
@@ -38,7 +39,9 @@ from ganzoo.metrics.parzen_window import ParzenEstimate
 from ganzoo.metrics.parzen_window import parzen_log_likelihood
 from ganzoo.metrics.parzen_window import parzen_window_estimate
 from ganzoo.metrics.parzen_window import select_parzen_sigma
+from ganzoo.metrics.precision_recall import DensityCoverage
 from ganzoo.metrics.precision_recall import PrecisionRecall
+from ganzoo.metrics.precision_recall import density_coverage
 from ganzoo.metrics.precision_recall import precision_recall
 from ganzoo.metrics.translation import translation_scores
 
@@ -48,6 +51,7 @@ _LAZY_ATTRIBUTES = {
 }
 
 __all__ = [
+    "DensityCoverage",
     "FrechetDistance",
     "InceptionScoreResult",
     "KIDResult",
@@ -55,6 +59,7 @@ __all__ = [
     "PAPER_SIGMAS",
     "ParzenEstimate",
     "PrecisionRecall",
+    "density_coverage",
     "frechet_distance",
     "frechet_distance_from_statistics",
     "inception_score",

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 import scipy.spatial
 
+from ganzoo.metrics import DensityCoverage
 from ganzoo.metrics import PrecisionRecall
+from ganzoo.metrics import density_coverage
 from ganzoo.metrics import precision_recall
 
 
@@ -94,3 +96,27 @@ def test_rejects_bad_arguments():
         precision_recall(points, points, k=1, batch_size=0)
     with pytest.raises(ValueError, match=r"same feature dimension"):
         precision_recall(points, np.zeros((4, 3)), k=1)
+
+
+@pytest.mark.parametrize("batch_size", [7, 1000])
+def test_density_and_coverage_match_the_authors_prdc_package(batch_size):
+    import prdc
+
+    rng = np.random.default_rng(0)
+    real = rng.standard_normal((120, 6))
+    # A shifted, narrower fake set: density and coverage both away from 1.
+    fake = 0.7 * rng.standard_normal((90, 6)) + 0.5
+    expected = prdc.compute_prdc(real, fake, nearest_k=5)
+    result = density_coverage(real, fake, k=5, batch_size=batch_size)
+    assert isinstance(result, DensityCoverage)
+    assert result.density == pytest.approx(expected["density"], rel=1e-12)
+    assert result.coverage == pytest.approx(expected["coverage"], rel=1e-12)
+    assert 0.0 < result.coverage < 1.0 and result.density != pytest.approx(1.0, abs=0.05)
+
+
+def test_density_and_coverage_of_real_against_itself_and_far_away():
+    grid = _integer_grid(8, 8) + np.random.default_rng(1).uniform(-0.01, 0.01, (64, 2))
+    far = density_coverage(grid, grid + 100.0, k=3)
+    assert (far.density, far.coverage) == (0.0, 0.0)
+    with pytest.raises(ValueError, match="k"):
+        density_coverage(grid, grid, k=0)
