@@ -2,6 +2,7 @@
 
     ganzoo evaluate exported/dcgan_fashion_mnist
     ganzoo evaluate runs/dcgan_fashion_mnist/export --num-samples 5000 --seed 1 --write
+    ganzoo evaluate runs/dcgan_fashion_mnist/export --features inception --resize clean
 
 `evaluate` loads an exported generator with onnxruntime, draws samples, and
 compares them with the real test images through the features of the domain
@@ -11,7 +12,9 @@ features": never compare them with InceptionV3 numbers), precision and recall
 (k = 3), and the Inception-Score formula on the classifier's probabilities. It
 prints a table; with `--write` it also stores it in the manifest's `metrics`
 section with the extractor, sample counts and seed (the zoo's manifests in
-`exported/` change only by a deliberate, committed re-evaluation).
+`exported/` change only by a deliberate, committed re-evaluation). With
+`--features inception` the same comparisons run on the 2015 FID Inception
+network (`evaluate_inception`), whose numbers are comparable with papers'.
 """
 
 import argparse
@@ -190,11 +193,140 @@ def evaluate(export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=
     return result
 
 
+def evaluate_inception(
+    export_dir,
+    weights=None,
+    resize="clean",
+    num_samples=10_000,
+    seed=0,
+    write=False,
+    batch_size=50,
+):
+    """FID, KID, precision/recall and density/coverage on the FID Inception network.
+
+    The numbers papers, StudioGAN and clean-fid report: generated images are
+    quantized to uint8 (as when saved to PNG), real test images are the
+    same random subset `evaluate` uses, and both go through the 2015 FID
+    Inception network (`ganzoo.networks.FIDInceptionV3`) in one of the
+    reference resize modes. Real training images against the test images
+    give the floor. The metric names carry the network, the resize mode and
+    the sample count, e.g. `fid_inception2015_clean_10k`, and with
+    `write=True` they go into the manifest's own `metrics_inception2015_<resize>`
+    section, never into `metrics` (domain features). Slow on a CPU: about
+    three forward passes of 299x299 Inception per sample count.
+
+    Args:
+        export_dir: a generator export (unconditional or conditional).
+        weights: converted FID Inception weights (see
+            `ganzoo.networks.fid_inception_weights_path`); None looks in the
+            default places.
+        resize: `"clean"` (clean-fid) or `"pytorch_fid"`.
+        num_samples: int, generated (and at most as many real) images.
+        seed: int, seeds the latents, the real subsets and the KID subsets.
+        write: bool, store the result in the export's manifest.
+        batch_size: int, images per network call.
+
+    Returns:
+        dict with `extractor`, `resize`, `num_generated`, `num_real`,
+        `real_split`, `seed`, `generated`, `real_train_vs_test`, `seconds`.
+
+    Raises:
+        FileNotFoundError: if the export or the weights are missing.
+        ValueError: for an unknown `resize`.
+    """
+    from ganzoo.data import load_image_arrays
+    from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
+    from ganzoo.export.manifest import CONDITIONAL_TASK
+    from ganzoo.export.runtime import OnnxGenerator
+    from ganzoo.metrics import density_coverage
+    from ganzoo.metrics import frechet_distance
+    from ganzoo.metrics import kernel_inception_distance
+    from ganzoo.metrics import precision_recall
+    from ganzoo.networks.fid_inception import RESIZE_MODES
+    from ganzoo.networks.fid_inception import FIDInceptionV3
+    from ganzoo.networks.fid_inception import fid_inception_input
+    from ganzoo.networks.fid_inception import fid_inception_weights_path
+
+    if resize not in RESIZE_MODES:
+        raise ValueError(f"`resize` must be one of {RESIZE_MODES}. Received: {resize!r}")
+    start = time.perf_counter()
+    export_dir = pathlib.Path(export_dir)
+    weights_path = fid_inception_weights_path(weights)
+    task = read_manifest(export_dir / MANIFEST_FILE_NAME)["task"]
+    generator = (
+        OnnxConditionalGenerator(export_dir)
+        if task == CONDITIONAL_TASK
+        else OnnxGenerator(export_dir)
+    )
+    dataset = generator.manifest["dataset"]
+    test_images, _ = load_image_arrays(dataset, split="test")
+    train_images, _ = load_image_arrays(dataset, split="train")
+    rng = np.random.default_rng(seed)
+    num_real = min(num_samples, len(test_images))
+    test_images = test_images[rng.choice(len(test_images), num_real, replace=False)]
+    train_images = train_images[rng.choice(len(train_images), num_samples, replace=False)]
+    fake_images, _ = _generate(generator, num_samples, seed)
+    fake_images = np.clip(np.rint((fake_images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    network = FIDInceptionV3(
+        weights=str(weights_path), resize="pytorch_fid" if resize == "pytorch_fid" else None
+    )
+
+    def features(images):
+        if images.ndim == 3:
+            images = images[..., None]
+        chunks = [
+            np.asarray(
+                network(fid_inception_input(images[i : i + batch_size], resize), training=False)[0]
+            )
+            for i in range(0, len(images), batch_size)
+        ]
+        return np.concatenate(chunks).astype(np.float64)
+
+    real_features = features(test_images)
+    tag = f"inception2015_{resize}_" + (
+        f"{num_samples // 1000}k" if num_samples % 1000 == 0 else str(num_samples)
+    )
+
+    def scores(other):
+        kid = kernel_inception_distance(real_features, other, seed=seed)
+        fidelity = precision_recall(real_features, other, k=3)
+        density = density_coverage(real_features, other, k=5)
+        return {
+            f"fid_{tag}": float(frechet_distance(real_features, other)),
+            f"kid_{tag}": float(kid.mean),
+            f"kid_{tag}_std": float(kid.std),
+            f"precision_{tag}": fidelity.precision,
+            f"recall_{tag}": fidelity.recall,
+            f"density_{tag}": density.density,
+            f"coverage_{tag}": density.coverage,
+        }
+
+    result = {
+        "extractor": f"FID Inception 2015-12-05 pool_3 ({weights_path.name}), resize {resize}",
+        "resize": resize,
+        "num_generated": num_samples,
+        "num_real": num_real,
+        "real_split": "test",
+        "seed": seed,
+        "generated": scores(features(fake_images)),
+        "real_train_vs_test": scores(features(train_images)),
+        "evaluated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+    result["seconds"] = round(time.perf_counter() - start, 1)
+    if write:
+        manifest = read_manifest(export_dir / MANIFEST_FILE_NAME)
+        manifest[f"metrics_inception2015_{resize}"] = result
+        write_manifest(manifest, export_dir / MANIFEST_FILE_NAME)
+    return result
+
+
 def format_table(result):
-    """A Markdown table of `evaluate`'s result, generated next to the floor."""
+    """A Markdown table of `evaluate`'s (or `evaluate_inception`'s) result, next to the floor."""
+    accuracy = result.get("classifier_test_accuracy")
     lines = [
-        f"Extractor: {result['extractor']}, test accuracy "
-        f"{result['classifier_test_accuracy']}; {result['num_generated']} generated vs "
+        f"Extractor: {result['extractor']}"
+        f"{'' if accuracy is None else f', test accuracy {accuracy}'}; "
+        f"{result['num_generated']} generated vs "
         f"{result['num_real']} real {result['real_split']} images, seed {result['seed']}.",
         "",
         "| metric | generated | real train vs test (floor) |",
@@ -216,7 +348,28 @@ def main(argv=None):
         "evaluate", help="FID, KID, precision/recall of an exported generator."
     )
     evaluate_parser.add_argument("export_dir")
-    evaluate_parser.add_argument("--classifier", default=None)
+    evaluate_parser.add_argument(
+        "--features",
+        choices=("domain", "inception"),
+        default="domain",
+        help="domain: the dataset's classifier (fast, not comparable with papers); "
+        "inception: the 2015 FID Inception network (the papers' FID)",
+    )
+    evaluate_parser.add_argument(
+        "--classifier", default=None, help="domain classifier export (--features domain)"
+    )
+    evaluate_parser.add_argument(
+        "--inception-weights",
+        default=None,
+        help="converted FID Inception weights (--features inception); default: "
+        "$GANZOO_FID_INCEPTION_WEIGHTS, then Keras' cache",
+    )
+    evaluate_parser.add_argument(
+        "--resize",
+        choices=("clean", "pytorch_fid"),
+        default="clean",
+        help="reference resize mode (--features inception)",
+    )
     evaluate_parser.add_argument("--num-samples", type=int, default=10_000)
     evaluate_parser.add_argument("--seed", type=int, default=0)
     evaluate_parser.add_argument(
@@ -225,13 +378,23 @@ def main(argv=None):
         help="store the result in the export's manifest.json (metrics)",
     )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    result = evaluate(
-        args.export_dir,
-        classifier_dir=args.classifier,
-        num_samples=args.num_samples,
-        seed=args.seed,
-        write=args.write,
-    )
+    if args.features == "inception":
+        result = evaluate_inception(
+            args.export_dir,
+            weights=args.inception_weights,
+            resize=args.resize,
+            num_samples=args.num_samples,
+            seed=args.seed,
+            write=args.write,
+        )
+    else:
+        result = evaluate(
+            args.export_dir,
+            classifier_dir=args.classifier,
+            num_samples=args.num_samples,
+            seed=args.seed,
+            write=args.write,
+        )
     print(format_table(result))
 
 

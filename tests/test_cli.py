@@ -132,3 +132,34 @@ def test_label_accuracy_of_a_conditional_generator(tmp_path):
     # (Blurry class means: the classifier recognises 7 of the 10.)
     assert accuracies[0] > 0.6, accuracies
     assert accuracies[1] < 0.2, accuracies
+
+
+@pytest.mark.large
+def test_inception_features_are_reported_under_their_own_names(tmp_path):
+    from ganzoo.cli import evaluate_inception
+    from ganzoo.networks import FIDInceptionV3
+
+    # Random weights: the plumbing, not the numbers (the network's parity
+    # with pytorch-fid is tests/networks/test_fid_inception.py).
+    weights = tmp_path / "random.weights.h5"
+    FIDInceptionV3(weights=None, resize=None).save_weights(weights)
+    export = tmp_path / "dcgan"
+    shutil.copytree(REPO / "exported" / "dcgan_fashion_mnist", export)
+    unevaluated = (export / "manifest.json").read_text()
+    result = evaluate_inception(export, weights=weights, num_samples=20, seed=0, batch_size=20)
+    assert (export / "manifest.json").read_text() == unevaluated
+    tag = "inception2015_clean_20"
+    assert set(result["generated"]) == {
+        f"{name}_{tag}" for name in ("fid", "kid", "precision", "recall", "density", "coverage")
+    } | {f"kid_{tag}_std"}
+    assert result["generated"][f"fid_{tag}"] > 0 and result["num_real"] == 20
+    assert result["real_train_vs_test"][f"fid_{tag}"] > 0
+    evaluate_inception(
+        export, weights=weights, resize="pytorch_fid", num_samples=20, write=True, batch_size=20
+    )
+    manifest = json.loads((export / "manifest.json").read_text())
+    section = manifest["metrics_inception2015_pytorch_fid"]
+    assert "fid_inception2015_pytorch_fid_20" in section["generated"]
+    # Domain-feature numbers stay where they were, unmixed.
+    assert "fid_domain" in manifest["metrics"]["generated"]
+    assert not any("inception2015" in key for key in manifest["metrics"]["generated"])
