@@ -163,3 +163,14 @@ def test_inception_features_are_reported_under_their_own_names(tmp_path):
     # Domain-feature numbers stay where they were, unmixed.
     assert "fid_domain" in manifest["metrics"]["generated"]
     assert not any("inception2015" in key for key in manifest["metrics"]["generated"])
+
+
+def test_a_missing_export_is_one_line_on_stderr_and_exit_status_1(tmp_path, capsys):
+    from ganzoo.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["evaluate", str(tmp_path / "no_such_export")])
+    assert exit_info.value.code == 1
+    error = capsys.readouterr().err
+    assert error.startswith("ganzoo evaluate: error:") and "no_such_export" in error
+    assert "Traceback" not in error
