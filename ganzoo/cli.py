@@ -378,24 +378,14 @@ def main(argv=None):
         help="store the result in the export's manifest.json (metrics)",
     )
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    common = {"num_samples": args.num_samples, "seed": args.seed, "write": args.write}
     try:
         if args.features == "inception":
             result = evaluate_inception(
-                args.export_dir,
-                weights=args.inception_weights,
-                resize=args.resize,
-                num_samples=args.num_samples,
-                seed=args.seed,
-                write=args.write,
+                args.export_dir, weights=args.inception_weights, resize=args.resize, **common
             )
         else:
-            result = evaluate(
-                args.export_dir,
-                classifier_dir=args.classifier,
-                num_samples=args.num_samples,
-                seed=args.seed,
-                write=args.write,
-            )
+            result = evaluate(args.export_dir, classifier_dir=args.classifier, **common)
     except (FileNotFoundError, ValueError) as error:
         # A missing file or a bad argument is the user's to fix: say what, no traceback.
         parser.exit(1, f"ganzoo evaluate: error: {error}\n")

@@ -108,23 +108,30 @@ def _kth_neighbour_squared_radii(features, k, batch_size):
 
 def _inside_manifold(queries, centres, squared_radii, batch_size):
     """Boolean `(n_queries,)`: within `sqrt(squared_radii[j])` of some `centres[j]`."""
-    query_norms = np.einsum("ij,ij->i", queries, queries)
-    centre_norms = np.einsum("ij,ij->i", centres, centres)
     inside = np.zeros(queries.shape[0], dtype=bool)
-    for row_start in range(0, queries.shape[0], batch_size):
-        row_stop = row_start + batch_size
-        for column_start in range(0, centres.shape[0], batch_size):
-            column_stop = column_start + batch_size
-            distances = pairwise_squared_distances(
-                queries[row_start:row_stop],
-                centres[column_start:column_stop],
-                query_norms[row_start:row_stop],
-                centre_norms[column_start:column_stop],
-            )
-            inside[row_start:row_stop] |= np.any(
-                distances <= squared_radii[None, column_start:column_stop], axis=1
-            )
+    for rows, columns, distances in _distance_blocks(queries, centres, batch_size):
+        inside[rows] |= np.any(distances <= squared_radii[None, columns], axis=1)
     return inside
+
+
+def _distance_blocks(rows, columns, batch_size):
+    """Yields `(row_slice, column_slice, squared_distances)` block by block."""
+    row_norms = np.einsum("ij,ij->i", rows, rows)
+    column_norms = np.einsum("ij,ij->i", columns, columns)
+    for row_start in range(0, rows.shape[0], batch_size):
+        row_slice = slice(row_start, row_start + batch_size)
+        for column_start in range(0, columns.shape[0], batch_size):
+            column_slice = slice(column_start, column_start + batch_size)
+            yield (
+                row_slice,
+                column_slice,
+                pairwise_squared_distances(
+                    rows[row_slice],
+                    columns[column_slice],
+                    row_norms[row_slice],
+                    column_norms[column_slice],
+                ),
+            )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,24 +194,11 @@ def density_coverage(real_features, fake_features, k=5, batch_size=1000):
     check_same_feature_dim(real_features, "real_features", fake_features, "fake_features")
 
     radii = _kth_neighbour_squared_radii(real_features, k, batch_size)
-    real_norms = np.einsum("ij,ij->i", real_features, real_features)
-    fake_norms = np.einsum("ij,ij->i", fake_features, fake_features)
     balls_containing = 0
     nearest_fake = np.full(real_features.shape[0], np.inf)
-    for fake_start in range(0, fake_features.shape[0], batch_size):
-        fake_stop = fake_start + batch_size
-        for real_start in range(0, real_features.shape[0], batch_size):
-            real_stop = real_start + batch_size
-            distances = pairwise_squared_distances(
-                real_features[real_start:real_stop],
-                fake_features[fake_start:fake_stop],
-                real_norms[real_start:real_stop],
-                fake_norms[fake_start:fake_stop],
-            )
-            balls_containing += int(np.sum(distances < radii[real_start:real_stop, None]))
-            nearest_fake[real_start:real_stop] = np.minimum(
-                nearest_fake[real_start:real_stop], distances.min(axis=1)
-            )
+    for rows, _, distances in _distance_blocks(real_features, fake_features, batch_size):
+        balls_containing += int(np.sum(distances < radii[rows, None]))
+        nearest_fake[rows] = np.minimum(nearest_fake[rows], distances.min(axis=1))
     density = balls_containing / (k * fake_features.shape[0])
     coverage = float(np.mean(nearest_fake < radii))
     return DensityCoverage(density=float(density), coverage=coverage)
