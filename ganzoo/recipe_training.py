@@ -22,6 +22,7 @@ from ganzoo.callbacks import StopOnNonFiniteLoss
 from ganzoo.callbacks.training_checkpoint import ResumePoint
 from ganzoo.callbacks.training_checkpoint import TrainingCheckpoint
 from ganzoo.distribution import is_chief
+from ganzoo.export.export_steps import export_directory
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +40,10 @@ class TrainingRun:
             without `g_optimizer`.
         best_epoch: int or None, the 1-based epoch whose generator the model
             ends with when a callback chose one (`GeneratorEvaluation`).
+        backup: the run's `TrainingCheckpoint`, or None without `run_dir`.
+            It is kept after training, so that a failed export costs no
+            training: the same command restores the finished state and
+            exports again. Call `discard_backup()` once the export succeeded.
     """
 
     history: keras.callbacks.History
@@ -46,6 +51,12 @@ class TrainingRun:
     extra_files: dict
     optimizer_steps: int | None = None
     best_epoch: int | None = None
+    backup: TrainingCheckpoint | None = None
+
+    def discard_backup(self):
+        """Deletes the run's backup; call it after the export has succeeded."""
+        if self.backup is not None:
+            self.backup.delete()
 
 
 def fit_with_artifacts(
@@ -57,6 +68,7 @@ def fit_with_artifacts(
     grid=None,
     curves=None,
     callbacks=(),
+    export_paths=(),
     verbose=1,
     **fit_kwargs,
 ):
@@ -71,11 +83,17 @@ def fit_with_artifacts(
     `backup/` holds a `TrainingCheckpoint` of the whole training state
     (weights, optimizers, image pools, seed generators, epoch and step),
     written every `config.backup_every_steps` steps (if set) and at every
-    epoch end, and deleted when the run finishes. If the same command runs
-    again after a crash, training continues from the newest backup: the
-    interrupted epoch is finished with its remaining steps (skipping as many
-    batches as were trained), then the remaining epochs run. Every worker of
-    a multi-worker run restores from it; they must share the filesystem.
+    epoch end, and kept until the caller's `TrainingRun.discard_backup()`
+    (after its export succeeded). If the same command runs again after a
+    crash, training continues from the newest backup: the interrupted epoch
+    is finished with its remaining steps (skipping as many batches as were
+    trained), then the remaining epochs run; after a failed export, the
+    finished state is restored and no epoch runs. Every worker of a
+    multi-worker run restores from it; they must share the filesystem.
+
+    Before anything is trained, every path in `export_paths` is checked as
+    the export will check it (`config.overwrite`, not a file, a writable
+    parent), so that a bad export path fails in seconds, not after the run.
 
     A NaN or infinite loss stops the run with `NonFiniteLossError` before
     anything is saved, so the last checkpoint and backup stay as they were.
@@ -99,6 +117,7 @@ def fit_with_artifacts(
             `restore_best()` method (`GeneratorEvaluation`) are called once
             after the last `fit`: a resumed run fits twice, and the best
             weights must not be put back between the two.
+        export_paths: the directories the caller will export to.
         verbose: passed to `fit`.
         **fit_kwargs: passed to `fit` (e.g. `validation_data`).
 
@@ -107,8 +126,14 @@ def fit_with_artifacts(
 
     Raises:
         ValueError: when resuming inside an epoch whose length is unknown
-            (an infinite dataset without `config.steps_per_epoch`).
+            (an infinite dataset without `config.steps_per_epoch`), or an
+            export path names no directory.
+        FileExistsError: if an export path is a file, or exists while
+            `config.overwrite` is False.
+        PermissionError: if an export path's parent cannot be written.
     """
+    for path in export_paths:
+        check_export_path(path, getattr(config, "overwrite", False))
     # Stops at the first NaN/Inf loss before an epoch-end checkpoint or a
     # backup can overwrite the last good one.
     callbacks = [StopOnNonFiniteLoss(), *callbacks]
@@ -163,9 +188,12 @@ def fit_with_artifacts(
         if hasattr(callback, "restore_best"):
             callback.restore_best()
             best_epoch = callback.best_epoch
-    if backup is not None:
-        backup.delete()
-    if resume.epoch or resume.step:
+    if resume.epoch >= config.epochs:
+        print(
+            f"Restored the finished run ({config.epochs} epochs) from its backup: no epoch "
+            "left to train."
+        )
+    elif resume.epoch or resume.step:
         print(
             f"Trained epochs {resume.epoch + 1}-{config.epochs} (resumed at step "
             f"{resume.step} of epoch {resume.epoch + 1}) in {train_seconds:.1f} s."
@@ -198,7 +226,27 @@ def fit_with_artifacts(
             None if optimizer is None else int(keras.ops.convert_to_numpy(optimizer.iterations))
         ),
         best_epoch=best_epoch,
+        backup=backup,
     )
+
+
+def check_export_path(path, overwrite):
+    """Checks before training that an export to `path` can succeed.
+
+    Raises:
+        ValueError: if `path` names no directory.
+        FileExistsError: if `path` is a file, or exists and `overwrite` is False.
+        PermissionError: if its nearest existing ancestor is not writable.
+    """
+    directory = export_directory(path, overwrite)
+    ancestor = directory
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise PermissionError(
+            f"Cannot create the export directory '{directory}': '{ancestor}' is not a "
+            "writable directory. Choose another --export-dir before training."
+        )
 
 
 def generator_selection_callbacks(config, classifier_dir):

@@ -159,7 +159,11 @@ def train(config):
             jit_compile=config.jit_compile,
         )
         run = fit_with_artifacts(
-            gan, dataset, config, grid_samples=config.grid_columns * info.num_classes
+            gan,
+            dataset,
+            config,
+            grid_samples=config.grid_columns * info.num_classes,
+            export_paths=[config.export_dir] if chief else [],
         )
     if not chief:
         return gan, None
@@ -173,6 +177,7 @@ def train(config):
         overwrite=config.overwrite,
         extra_files=run.extra_files,
     )
+    run.discard_backup()
     print(f"Exported the generator to {export_path}")
     return gan, export_path
 

@@ -329,6 +329,11 @@ def train(config):
             dataclasses.replace(config, steps_per_epoch=steps_per_epoch),
             grid=grid,
             curves=curves,
+            export_paths=(
+                [os.path.join(config.export_dir, name) for name in ("g_x_to_y", "f_y_to_x")]
+                if config.export and chief
+                else []
+            ),
         )
     result = {"train_seconds": round(run.train_seconds, 1)}
     if config.classifier_dir:
@@ -345,6 +350,8 @@ def train(config):
         paths = export(cycle_gan, config, record, run.extra_files.get("samples.png"))
         result["exports"] = [str(path) for path in paths]
         print("Exported the generators to", ", ".join(result["exports"]))
+    if chief:
+        run.discard_backup()
     return cycle_gan, result
 
 

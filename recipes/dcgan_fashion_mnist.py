@@ -244,7 +244,12 @@ def train(config):
             jit_compile=config.jit_compile,
         )
         run = fit_with_artifacts(
-            gan, dataset, config, grid_samples=config.grid_samples, callbacks=selection
+            gan,
+            dataset,
+            config,
+            grid_samples=config.grid_samples,
+            callbacks=selection,
+            export_paths=[config.export_dir] if chief else [],
         )
     if not chief:
         return gan, None
@@ -257,6 +262,7 @@ def train(config):
         overwrite=config.overwrite,
         extra_files=run.extra_files,
     )
+    run.discard_backup()
     print(f"Exported the generator to {export_path}")
     return gan, export_path
 

@@ -239,6 +239,11 @@ def train(config):
             data.dataset,
             config,
             curves=curves,
+            export_paths=(
+                [os.path.join(config.export_dir, name) for name in ("classifier", "generator")]
+                if config.export and chief
+                else []
+            ),
             verbose=1 if config.export else 2,
             **fit_kwargs,
         )
@@ -253,6 +258,8 @@ def train(config):
     }
     if config.export and chief:
         result["export_dir"] = _export(config, info, sgan, result, run)
+    if chief:
+        run.discard_backup()
     return sgan, result
 
 

@@ -84,3 +84,67 @@ def test_a_killed_recipe_resumes_from_its_backup(tmp_path):
     # Every step of both epochs was trained exactly once across the two processes.
     assert manifest["training_config"]["optimizer_steps"] == 2 * STEPS_PER_EPOCH
     assert not (run_dir / "backup").exists()
+
+
+def _load_dcgan_recipe():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dcgan_recipe_under_test", RECIPE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_bad_export_path_fails_before_the_first_step(tmp_path):
+    recipe = _load_dcgan_recipe()
+    not_a_directory = tmp_path / "README.md"
+    not_a_directory.write_text("a file")
+    config = recipe.make_config(
+        "smoke", data_source="idx", run_dir=str(tmp_path / "run"), export_dir=str(not_a_directory)
+    )
+    with pytest.raises(FileExistsError, match="not a directory"):
+        recipe.train(config)
+    assert not (tmp_path / "run" / "samples").exists()
+    existing = tmp_path / "exported"
+    existing.mkdir()
+    config = recipe.make_config(
+        "smoke",
+        data_source="idx",
+        run_dir=str(tmp_path / "run"),
+        export_dir=str(existing),
+        overwrite=False,
+    )
+    with pytest.raises(FileExistsError, match="already exists"):
+        recipe.train(config)
+    assert not (tmp_path / "run" / "samples").exists()
+
+
+@pytest.mark.large
+def test_a_failed_export_keeps_the_backup_and_the_same_command_exports_without_training(
+    tmp_path, monkeypatch, capsys
+):
+    recipe = _load_dcgan_recipe()
+    config = recipe.make_config(
+        "smoke",
+        data_source="idx",
+        run_dir=str(tmp_path / "run"),
+        export_dir=str(tmp_path / "export"),
+    )
+    export_generator = recipe.export_generator
+
+    def failing_export(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(recipe, "export_generator", failing_export)
+    with pytest.raises(OSError, match="disk full"):
+        recipe.train(config)
+    backup = TrainingCheckpoint(tmp_path / "run" / "backup")
+    assert backup.resume_point().epoch == config.epochs
+    capsys.readouterr()
+    monkeypatch.setattr(recipe, "export_generator", export_generator)
+    gan, _ = recipe.train(config)
+    assert (tmp_path / "export" / "model.onnx").exists()
+    # No epoch ran the second time: the finished state was restored.
+    assert "no epoch left to train" in capsys.readouterr().out
+    assert int(gan.g_optimizer.iterations) == config.epochs * 8
+    assert not (tmp_path / "run" / "backup").exists()
