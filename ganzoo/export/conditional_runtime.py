@@ -91,28 +91,15 @@ class OnnxConditionalGenerator(OnnxExport):
             TypeError: if `z` is not a float32 NumPy array, or `labels` is
                 not of an integer dtype (floats and bools are refused rather
                 than rounded).
-            ValueError: if `z` is not of shape `(num_samples, latent_dim)`,
-                `labels` is not of shape `(num_samples,)`, or a label is
+            ValueError: if `z` is not of shape `(num_samples, latent_dim)` or
+                not finite, `labels` is not of shape `(num_samples,)`, or a label is
                 outside `[0, num_classes)` (the message names those labels).
         """
-        if not isinstance(z, np.ndarray):
-            raise TypeError(f"`z` must be a NumPy array of dtype float32. Received: {type(z)}.")
-        if z.dtype != np.float32:
-            raise TypeError(
-                f"`z` must have dtype float32. Received dtype: {z.dtype}. "
-                "Convert it with `z.astype(np.float32)`."
-            )
-        if z.ndim != 2 or z.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"`z` must have shape (num_samples, {self.latent_dim}). Received shape: {z.shape}."
-            )
+        self._check_latents(z, self.latent_dim)
         labels = self._check_labels(labels, z.shape[0])
-        if z.shape[0] == 0:
-            return np.zeros((0, *self.image_shape), dtype=np.float32)
-        (images,) = self._session.run(
-            [IMAGES_OUTPUT_NAME], {LATENT_INPUT_NAME: z, LABEL_INPUT_NAME: labels}
+        return self._run_in_chunks(
+            IMAGES_OUTPUT_NAME, {LATENT_INPUT_NAME: z, LABEL_INPUT_NAME: labels}, self.image_shape
         )
-        return images
 
     def sample(self, labels, seed=None):
         """Draw `z ~ N(0, I)` and generate one image per label.

@@ -5,6 +5,7 @@ NumPy and onnxruntime only; `OnnxGenerator` and `OnnxClassifier` build on it.
 
 import pathlib
 
+import numpy as np
 import onnxruntime
 
 from ganzoo.export.manifest import MANIFEST_FILE_NAME
@@ -70,3 +71,36 @@ class OnnxExport:
     def image_shape(self):
         """tuple `(height, width, channels)` of the images produced or taken."""
         return tuple(self._manifest["image_shape"])
+
+    # Images per onnxruntime call: the graph's activations for one chunk, not
+    # for the whole request, are what memory has to hold.
+    CHUNK_SIZE = 500
+
+    def _check_latents(self, z, latent_dim):
+        """Raises unless `z` is a finite float32 array `(num_samples, latent_dim)`."""
+        if not isinstance(z, np.ndarray):
+            raise TypeError(f"`z` must be a NumPy array of dtype float32. Received: {type(z)}.")
+        if z.dtype != np.float32:
+            raise TypeError(
+                f"`z` must have dtype float32. Received dtype: {z.dtype}. "
+                "Convert it with `z.astype(np.float32)`."
+            )
+        if z.ndim != 2 or z.shape[1] != latent_dim:
+            raise ValueError(
+                f"`z` must have shape (num_samples, {latent_dim}). Received shape: {z.shape}."
+            )
+        if not np.isfinite(z).all():
+            rows = np.flatnonzero(~np.isfinite(z).all(axis=1))
+            raise ValueError(
+                f"`z` must be finite: rows {rows[:5].tolist()} hold NaN or infinity "
+                f"({len(rows)} rows in all); they would give NaN images."
+            )
+
+    def _run_in_chunks(self, output_name, feeds, output_shape):
+        """Runs the session on `CHUNK_SIZE` rows at a time into one float32 array."""
+        num_samples = len(next(iter(feeds.values())))
+        images = np.empty((num_samples, *output_shape), dtype=np.float32)
+        for start in range(0, num_samples, self.CHUNK_SIZE):
+            chunk = {name: value[start : start + self.CHUNK_SIZE] for name, value in feeds.items()}
+            (images[start : start + self.CHUNK_SIZE],) = self._session.run([output_name], chunk)
+        return images

@@ -77,23 +77,11 @@ class OnnxGenerator(OnnxExport):
 
         Raises:
             TypeError: if `z` is not a NumPy array or not float32.
-            ValueError: if `z` is not of shape `(num_samples, latent_dim)`.
+            ValueError: if `z` is not of shape `(num_samples, latent_dim)`
+                or holds NaN or infinity.
         """
-        if not isinstance(z, np.ndarray):
-            raise TypeError(f"`z` must be a NumPy array of dtype float32. Received: {type(z)}.")
-        if z.dtype != np.float32:
-            raise TypeError(
-                f"`z` must have dtype float32. Received dtype: {z.dtype}. "
-                "Convert it with `z.astype(np.float32)`."
-            )
-        if z.ndim != 2 or z.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"`z` must have shape (num_samples, {self.latent_dim}). Received shape: {z.shape}."
-            )
-        if z.shape[0] == 0:
-            return np.zeros((0, *self.image_shape), dtype=np.float32)
-        (images,) = self._session.run([self._output_name], {self._input_name: z})
-        return images
+        self._check_latents(z, self.latent_dim)
+        return self._run_in_chunks(self._output_name, {self._input_name: z}, self.image_shape)
 
     def sample(self, num_samples, seed=None):
         """Draw `z ~ N(0, I)` and generate images.

@@ -106,6 +106,31 @@ def test_generate_rejects_wrong_shape(exported_directory, shape):
     assert str(shape) in str(raised.value)
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_generate_rejects_non_finite_latents_naming_the_rows(exported_directory, bad):
+    z = np.zeros((4, LATENT_DIM), dtype=np.float32)
+    z[2, 1] = bad
+    with pytest.raises(ValueError, match=r"finite: rows \[2\]"):
+        OnnxGenerator(exported_directory).generate(z)
+
+
+def test_generate_runs_in_chunks_with_the_same_images(exported_directory, monkeypatch):
+    generator = OnnxGenerator(exported_directory)
+    z = np.random.default_rng(5).standard_normal((7, LATENT_DIM), dtype=np.float32)
+    whole = generator.generate(z)
+    calls = []
+    run = generator._session.run
+    monkeypatch.setattr(generator, "CHUNK_SIZE", 3)
+    monkeypatch.setattr(
+        generator._session,
+        "run",
+        lambda names, feeds: calls.append(len(feeds["z"])) or run(names, feeds),
+    )
+    np.testing.assert_allclose(generator.generate(z), whole, rtol=0, atol=1e-6)
+    assert calls == [3, 3, 1]
+    assert generator.generate(z[:0]).shape == (0, *IMAGE_SHAPE)
+
+
 @pytest.mark.parametrize("num_samples", [0, -1, 2.0, True])
 def test_sample_rejects_bad_counts(exported_directory, num_samples):
     with pytest.raises(ValueError, match="positive int"):
