@@ -84,7 +84,7 @@ class LossCurves(keras.callbacks.Callback):
         figure, axes = plt.subplots(
             1,
             len(panels),
-            figsize=(4 + 3 * len(panels), 3.6),
+            figsize=(6 + 4 * (len(panels) - 1), 3.6),
             squeeze=False,
             constrained_layout=True,
         )

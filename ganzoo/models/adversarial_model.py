@@ -12,6 +12,9 @@ from ganzoo.models import stabilizers
 from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
 
+# Tolerated rounding outside [-1, 1] in user pipelines.
+_RANGE_MARGIN = 1e-3
+
 # The losses whose discriminator output is a logit: sigmoid(D(x)) is a probability.
 PROBABILITY_LOSSES = ("minimax", "non_saturating")
 
@@ -363,18 +366,52 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
                 f"to match the discriminator. Received shape {tuple(real_images.shape)}."
             )
 
+    def _checked_real_images(self, real_images):
+        """`real_images`, checked at trace time and, in the graph, at every step.
+
+        The in-graph check costs one `reduce_max(abs(x))` per batch and fails
+        the step with the optimizer step and the batch's value range when a
+        batch leaves `[-1, 1]` (XLA compiles assertions away).
+        """
+        self._check_real_images(real_images)
+        values = tf.cast(real_images, "float32")
+        # Only finite values are checked: a NaN or infinite pixel is
+        # StopOnNonFiniteLoss's to report, by the loss it breaks.
+        finite_magnitudes = tf.where(tf.math.is_finite(values), tf.abs(values), 0.0)
+        check = tf.debugging.Assert(
+            tf.reduce_max(finite_magnitudes) <= 1.0 + _RANGE_MARGIN,
+            [
+                "Real images must have values in [-1, 1]; scale [0, 255] pixels with "
+                "`images / 127.5 - 1`. The batch at discriminator optimizer step",
+                self.d_optimizer.iterations,
+                "has min and max",
+                tf.reduce_min(values),
+                tf.reduce_max(values),
+            ],
+        )
+        with tf.control_dependencies([check]):
+            return tf.identity(real_images)
+
     def _check_real_image_values(self, images):
         """Checks a concrete batch of real images: dtype, shape, values in [-1, 1]."""
         images = tf.convert_to_tensor(images)
         self._check_real_images(images)
         low = float(tf.reduce_min(images))
         high = float(tf.reduce_max(images))
-        # A small margin tolerates rounding in user pipelines.
-        if low < -1.0 - 1e-3 or high > 1.0 + 1e-3:
+        if low < -1.0 - _RANGE_MARGIN or high > 1.0 + _RANGE_MARGIN:
             raise ValueError(
                 "Real images must have values in [-1, 1] (the range of the "
                 f"generator's tanh). Received values in [{low:.4g}, {high:.4g}]; "
                 "scale [0, 255] pixels with `images / 127.5 - 1`."
+            )
+        if low >= 0.0 and high > 0.0:
+            # Nothing below mid-gray in a whole batch: [0, 1] data, which the
+            # range check alone would let through.
+            raise ValueError(
+                "Real images must have values in [-1, 1], but the first batch has no "
+                f"negative value (range [{low:.4g}, {high:.4g}]): it looks scaled to "
+                "[0, 1]. Scale it with `images * 2 - 1` (or uint8 pixels with "
+                "`images / 127.5 - 1`)."
             )
 
     @staticmethod

@@ -177,7 +177,7 @@ class ConditionalGAN(AdversarialModel):
         images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
         if labels is None:
             raise ValueError(_MISSING_LABELS_MESSAGE)
-        self._check_real_images(images)
+        images = self._checked_real_images(images)
         self._check_label_dtype(labels.dtype)
         if labels.shape.rank == 2 and labels.shape[-1] == 1:
             # Keras' own datasets hold labels as (n, 1).

@@ -163,7 +163,7 @@ class GAN(UnconditionalSampling, AdversarialModel):
 
     def train_step(self, data):
         real_images = data[0] if isinstance(data, (tuple, list)) else data
-        self._check_real_images(real_images)
+        real_images = self._checked_real_images(real_images)
         num_replicas = tf.distribute.get_replica_context().num_replicas_in_sync
         real_batches = self._split_minibatches(real_images)
         batch_size = tf.shape(real_batches[0])[0]

@@ -337,8 +337,8 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
             )
         unlabelled = data[UNLABELLED_IMAGES]
         labelled_images = data[LABELLED_IMAGES]
-        self._check_real_images(unlabelled)
-        self._check_real_images(labelled_images)
+        unlabelled = self._checked_real_images(unlabelled)
+        labelled_images = self._checked_real_images(labelled_images)
         return unlabelled, labelled_images, self._check_labels(data[LABELS])
 
     def _check_labels(self, labels):

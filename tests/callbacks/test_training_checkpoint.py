@@ -96,7 +96,10 @@ def test_a_run_resumed_mid_epoch_ends_with_the_uninterrupted_runs_state(tmp_path
     assert len(reference_state) == len(resumed_state)
     for expected, actual in zip(reference_state, resumed_state, strict=True):
         np.testing.assert_allclose(actual, expected, rtol=1e-4, atol=1e-5)
-    # A finished run leaves no backup for the next one to resume from.
+    # The backup outlives training (a failed export must not cost the run)
+    # until the caller discards it after its export.
+    assert backup.resume_point() == ResumePoint(epoch=3, step=0)
+    run.discard_backup()
     assert not (tmp_path / "run" / "backup").exists()
 
 

@@ -181,6 +181,31 @@ def test_images_outside_minus_one_to_one_are_rejected():
         gan.fit(pixels, batch_size=8, epochs=1, verbose=0)
 
 
+def test_images_scaled_to_zero_one_are_rejected_with_the_scaling_hint():
+    gan = tiny_gan()
+    unit = (random_images(16) + 1.0) / 2.0  # [0, 1]
+    with pytest.raises(ValueError, match=r"looks scaled to \[0, 1\].*images \* 2 - 1"):
+        gan.fit(_dataset(unit, 8), epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_a_later_batch_out_of_range_fails_its_step_unless_xla(jit_compile):
+    gan = tiny_gan()
+    gan.jit_compile = jit_compile
+    images = random_images(32)
+    images[24:] *= 255.0  # the fourth batch of 8 is [0, 255]-scaled by mistake
+    dataset = _dataset(images, 8)
+    if jit_compile:
+        # XLA compiles assertions away: the step runs (the first-batch check
+        # in fit still guards the common mistake).
+        gan.fit(dataset, epochs=1, verbose=0)
+        return
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"values in \[-1, 1\]"):
+        gan.fit(dataset, epochs=1, verbose=0)
+    # Three steps ran before the bad batch.
+    assert int(gan.d_optimizer.iterations) == 3
+
+
 def test_wrong_image_shape_is_rejected():
     gan = tiny_gan()
     with pytest.raises(ValueError, match="28, 28, 1"):
