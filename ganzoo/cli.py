@@ -1,7 +1,8 @@
 """The `ganzoo` command.
 
     ganzoo evaluate exported/dcgan_fashion_mnist
-    ganzoo evaluate runs/dcgan_fashion_mnist/export --num-samples 5000 --seed 1 --write
+    ganzoo evaluate runs/dcgan_fashion_mnist/export \
+        --classifier exported/classifiers/fashion_mnist --num-samples 5000 --seed 1 --write
     ganzoo evaluate runs/dcgan_fashion_mnist/export --features inception --resize clean
 
 `evaluate` loads an exported generator with onnxruntime, draws samples, and
