@@ -116,7 +116,7 @@ class FIDInceptionV3(keras.Model):
         logits = logits_layer(features)
         blocks["fc"] = logits_layer
         super().__init__(inputs=images, outputs=[features, logits], **kwargs)
-        self.weights_argument = weights if weights != "auto" else "auto"
+        self.weights_argument = weights
         self.resize = resize
         self.channels = channels
         # torch state-dict prefix -> (Conv2D, BatchNormalization) or Dense.
