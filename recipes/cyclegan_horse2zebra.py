@@ -3,6 +3,7 @@
     python recipes/cyclegan_horse2zebra.py                       # the paper's setup (tfds)
     python recipes/cyclegan_horse2zebra.py --data-dir DIR        # trainA/ trainB/ testA/ testB/
     python recipes/cyclegan_horse2zebra.py --preset cpu          # Fashion-MNIST sneaker<->boot
+    python recipes/cyclegan_horse2zebra.py --preset zoo          # the shipped sneaker<->boot model
     python recipes/cyclegan_horse2zebra.py --preset smoke        # a few steps, for tests
 
 The defaults are the paper's (Sec. 4 and the authors' code): 256x256 random
@@ -147,6 +148,30 @@ PRESETS = {
         "classifier_dir": "exported/classifiers/fashion_mnist_sneaker2boot",
         "run_dir": "runs/cyclegan_sneaker2boot",
         "export_dir": "runs/cyclegan_sneaker2boot/export",
+    },
+    # What `exported/cyclegan_sneaker2boot/` ships: the `cpu` model trained
+    # 7.5 passes over the 6,000 images per domain instead of one (45,000
+    # steps, 61 minutes on 2 CPU cores at 76-86 ms/step), half at the
+    # constant rate, half decaying to zero as in the paper. The final weights
+    # are exported, as the paper evaluates them: no epoch is selected.
+    "zoo": {
+        "dataset": "fashion_mnist_sneaker2boot",
+        "data_dir": "data/fashion_mnist_sneaker2boot",
+        "domain_x": "sneaker",
+        "domain_y": "ankle boot",
+        "image_size": 32,
+        "load_size": 36,
+        "num_residual_blocks": 6,
+        "generator_filters": 16,
+        "discriminator_filters": 32,
+        "discriminator_layers": 2,
+        "epochs": 30,
+        "decay_epochs": 15,
+        "steps_per_epoch": 1500,
+        "grid_images": 6,
+        "classifier_dir": "exported/classifiers/fashion_mnist_sneaker2boot",
+        "run_dir": "runs/cyclegan_sneaker2boot_zoo",
+        "export_dir": "runs/cyclegan_sneaker2boot_zoo/export",
     },
     # A few steps with tiny networks: the end-to-end test (pass --data-dir).
     "smoke": {
