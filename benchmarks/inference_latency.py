@@ -44,7 +44,7 @@ runs `--memory-calls` calls at the largest batch size; the peak resident
 set at the end (`VmHWM`, what `ru_maxrss` reports for a process started from
 a small parent) is the memory a serving process needs.
 
-Cost of int8: `ganzoo.cli.evaluate` (FID, KID, precision/recall, label
+Cost of int8: `ganzoo.evaluation.evaluate` (FID, KID, precision/recall, label
 accuracy on the domain classifier's features) on `--num-samples` samples of
 the float32 and of each int8 model with the same seed, and, for a pair of
 translators (G: X -> Y and F: Y -> X), `ganzoo.metrics.translation_scores`
@@ -574,7 +574,7 @@ def measure_memory(export_dir, backend, onnx_path, batch_size, calls, seed=0):
 
 
 def generator_quality(export_dir, variant_dirs, classifier_dir, num_samples, seed):
-    """`ganzoo.cli.evaluate` of the float32 export and of each int8 copy.
+    """`ganzoo.evaluation.evaluate` of the float32 export and of each int8 copy.
 
     Args:
         export_dir: a generator export (unconditional or conditional).
@@ -586,7 +586,7 @@ def generator_quality(export_dir, variant_dirs, classifier_dir, num_samples, see
         list of rows, one per model, with the `generated` metrics and, on the
         float32 row, the `real_train_vs_test` floor.
     """
-    from ganzoo.cli import evaluate
+    from ganzoo.evaluation import evaluate
 
     rows = []
     for model, directory in {"float32": export_dir, **variant_dirs}.items():
@@ -992,7 +992,7 @@ def _latency_table(rows):
 def _generator_quality_table(rows):
     first = rows[0]
     lines = [
-        "## Cost of int8: generators (`ganzoo.cli.evaluate`)",
+        "## Cost of int8: generators (`ganzoo.evaluation.evaluate`)",
         "",
         f"{first['num_samples']} samples of each model, seed {first['seed']} (the same z and "
         f"labels for all), against {first['num_real']} real test images, on the domain "

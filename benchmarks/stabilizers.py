@@ -12,7 +12,7 @@ budget (epochs, batch, seeds, networks); only the stabilizer changes. Each
 "+ X" row is the non-saturating baseline plus X alone, except where X needs
 a discriminator without batch normalization (R1, WGAN-GP), which is then
 dropped, as the penalty's paper does. The trained generator (the averaged
-one with EMA) is exported and scored by `ganzoo.cli.evaluate` against the
+one with EMA) is exported and scored by `ganzoo.evaluation.evaluate` against the
 Fashion-MNIST test images through the shipped domain classifier
 (`exported/classifiers/fashion_mnist`): FID and KID on its penultimate
 features ("domain features", not comparable with InceptionV3 numbers),
@@ -123,7 +123,7 @@ def run_one(recipe, config, num_samples, work_dir, validation_split=None):
     _, export_path = recipe.train(config)
     train_seconds = time.perf_counter() - start
     if validation_split is None:
-        from ganzoo.cli import evaluate
+        from ganzoo.evaluation import evaluate
 
         result = evaluate(
             export_path,
@@ -144,15 +144,15 @@ def run_one(recipe, config, num_samples, work_dir, validation_split=None):
 
 
 def evaluate_on_validation(export_path, config, validation_split, num_samples, seed):
-    """`ganzoo.cli.evaluate`'s table, against validation images instead of the test split.
+    """`ganzoo.evaluation.evaluate`'s table, against validation images instead of the test split.
 
     The floor compares as many training images (from `config.train_split`)
     with the same validation images.
     """
     import numpy as np
 
-    from ganzoo.cli import sample_metrics
     from ganzoo.data import load_image_arrays
+    from ganzoo.evaluation import sample_metrics
     from ganzoo.export.feature_runtime import OnnxClassifier
     from ganzoo.export.runtime import OnnxGenerator
     from ganzoo.latents import sample_latents

@@ -1,397 +1,732 @@
-"""The `ganzoo` command.
+"""The `ganzoo` command: browse the zoo, sample, interpolate, translate, train, evaluate.
 
-    ganzoo evaluate exported/dcgan_fashion_mnist
-    ganzoo evaluate runs/dcgan_fashion_mnist/export \
-        --classifier exported/classifiers/fashion_mnist --num-samples 5000 --seed 1 --write
-    ganzoo evaluate runs/dcgan_fashion_mnist/export --features inception --resize clean
+    ganzoo list                                         # the shipped models
+    ganzoo info dcgan_fashion_mnist                     # one manifest, readable
+    ganzoo sample dcgan_fashion_mnist -n 64 --out samples.png
+    ganzoo sample cgan_fashion_mnist --labels sneaker "ankle boot" -n 16 --out shoes/
+    ganzoo interpolate dcgan_fashion_mnist --steps 10 --out walk.gif
+    ganzoo translate cyclegan_sneaker2boot/g_x_to_y shoe.png --out boots/
+    ganzoo train dcgan_fashion_mnist --preset zoo       # any recipe, its own flags
+    ganzoo evaluate dcgan_fashion_mnist                 # FID, KID, precision/recall
+    ganzoo evaluate runs/dcgan_fashion_mnist/export --features inception
 
-`evaluate` loads an exported generator with onnxruntime, draws samples, and
-compares them with the real test images through the features of the domain
-classifier shipped for the generator's dataset
-(`exported/classifiers/<dataset>/`): FID and KID on those features ("domain
-features": never compare them with InceptionV3 numbers), precision and recall
-(k = 3), and the Inception-Score formula on the classifier's probabilities. It
-prints a table; with `--write` it also stores it in the manifest's `metrics`
-section with the extractor, sample counts and seed (the zoo's manifests in
-`exported/` change only by a deliberate, committed re-evaluation). With
-`--features inception` the same comparisons run on the 2015 FID Inception
-network (`evaluate_inception`), whose numbers are comparable with papers'.
+A model is named by its zoo name (`ganzoo list`; the zoo is `exported/` of
+the checkout, or `$GANZOO_ZOO_DIR`, or `--zoo DIR`) or by the path of any
+export directory. Everything runs on onnxruntime, without TensorFlow, except
+`train` and `evaluate --features inception`.
+
+`evaluate` draws samples and compares them with the real test images through
+the features of the domain classifier shipped for the generator's dataset
+(`classifiers/<dataset>/` beside the export, else in the zoo): FID and KID on
+those features ("domain features": never compare them with InceptionV3
+numbers), precision and recall (k = 3), and the Inception-Score formula on
+the classifier's probabilities. It prints a table; with `--write` it also
+stores it in the manifest's `metrics` section with the extractor, sample
+counts and seed, and refuses to replace numbers measured on more samples.
+With `--features inception` the same comparisons run on the 2015 FID
+Inception network (`ganzoo.evaluation.evaluate_inception`), whose numbers are
+comparable with papers'.
+
+Arguments are checked before any model or framework loads. Errors are one
+`ganzoo <command>: error: ...` line on stderr: exit status 2 for bad usage, 1
+for a failure while running; `--debug` shows the traceback instead. Only the
+standard library is imported until a command runs, so `--help` is instant.
 """
 
 import argparse
-import datetime
+import json
 import pathlib
 import sys
-import time
 
-import numpy as np
-
-from ganzoo.export.manifest import MANIFEST_FILE_NAME
-from ganzoo.export.manifest import read_manifest
-from ganzoo.export.manifest import write_manifest
+# Images written into a single grid; more go to a directory (`--out DIR/`).
+MAX_GRID_IMAGES = 1024
+# Rows generated at once when writing image files.
+_CHUNK = 500
 
 
-def _generate(generator, num_samples, seed, batch_size=1000):
-    """Samples `num_samples` images; a conditional generator cycles through the classes.
+class UsageError(Exception):
+    """Bad arguments found after parsing (exit status 2)."""
 
-    Returns:
-        `(images, labels)`; `labels` is None for an unconditional generator.
-    """
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps description layout and appends each option's default to its help."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if (
+            "%(default)" in text
+            or not action.option_strings
+            or any(action.default is value for value in (None, False, argparse.SUPPRESS))
+        ):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An `ArgumentParser` whose errors are one line and exit status 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _non_negative_int(text):
+    value = _int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, received {value}")
+    return value
+
+
+def _positive_int(text):
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, received {value}")
+    return value
+
+
+def _int(text):
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, received {text!r}") from None
+
+
+# --- list and info ---------------------------------------------------------------
+
+_TASK_NAMES = {
+    "unconditional_image_generation": "generator",
+    "conditional_image_generation": "conditional generator",
+    "image_to_image_translation": "translator",
+    "image_classification": "classifier",
+}
+
+
+def _format_number(value):
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _format_metrics(metrics):
+    return ", ".join(f"{key} {_format_number(value)}" for key, value in metrics.items())
+
+
+def _run_list(args):
+    from ganzoo import zoo
+
+    entries = zoo.list(args.zoo)
+    if args.json:
+        rows = [
+            {
+                "name": entry.name,
+                "task": entry.task,
+                "dataset": entry.dataset,
+                "size_bytes": entry.size_bytes,
+                "metrics": entry.headline_metrics,
+                "directory": str(entry.directory),
+            }
+            for entry in entries
+        ]
+        print(json.dumps(rows, indent=2))
+        return
+    zoo_dir = args.zoo or zoo.default_zoo_dir()
+    if not entries:
+        print(f"No exports in {zoo_dir}.")
+        return
+    rows = [("name", "task", "dataset", "size", "metrics")]
+    for entry in entries:
+        rows.append(
+            (
+                entry.name,
+                _TASK_NAMES.get(entry.task, entry.task),
+                entry.dataset or "-",
+                f"{entry.size_bytes / 1e6:.1f} MB",
+                _format_metrics(entry.headline_metrics) or "-",
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    print(f"{len(entries)} models in {zoo_dir}:")
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
+        print("  ".join(cells) + "  " + row[4])
+
+
+def _print_section(title, value, indent=0):
+    """Prints a manifest value as an indented outline."""
+    pad = "  " * indent
+    if isinstance(value, dict):
+        if title is not None:
+            print(f"{pad}{title}:")
+            indent += 1
+        for key, item in value.items():
+            _print_section(key, item, indent)
+    elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        print(f"{pad}{title}:")
+        for item in value:
+            print(f"{pad}  - " + ", ".join(f"{k} {v}" for k, v in item.items()))
+    elif isinstance(value, list):
+        print(f"{pad}{title}: {', '.join(_format_number(item) for item in value) or '-'}")
+    else:
+        print(f"{pad}{title}: {_format_number(value)}")
+
+
+def _run_info(args):
+    entry = _find(args)
+    if args.json:
+        print(json.dumps(entry.manifest, indent=2))
+        return
+    manifest = dict(entry.manifest)
+    print(f"{entry.name}: {_TASK_NAMES.get(entry.task, entry.task)} ({entry.task})")
+    print(f"directory: {entry.directory} ({entry.size_bytes / 1e6:.1f} MB)")
+    headline = entry.headline_metrics
+    if headline:
+        print(f"headline: {_format_metrics(headline)}")
+    order = [key for key in manifest if key not in ("training_config", "metrics", "versions")]
+    for key in order + ["metrics", "training_config", "versions"]:
+        if key in manifest and key not in ("task", "name", "format_version"):
+            _print_section(key, manifest[key])
+
+
+# --- sample and interpolate ----------------------------------------------------------
+
+
+def _find(args):
+    """The zoo entry of `args.model`; an unknown name is a usage error."""
+    from ganzoo import zoo
+
+    try:
+        return zoo.find(args.model, args.zoo)
+    except (FileNotFoundError, ValueError) as error:
+        raise UsageError(str(error)) from error
+
+
+def _entry_for_generation(args):
+    """The zoo entry of `args.model`, checked to be a generator (reads JSON only)."""
+    from ganzoo.export.manifest import CONDITIONAL_TASK
+    from ganzoo.export.manifest import UNCONDITIONAL_TASK
+
+    entry = _find(args)
+    if entry.task not in (UNCONDITIONAL_TASK, CONDITIONAL_TASK):
+        raise UsageError(
+            f"'{entry.name}' is a {_TASK_NAMES.get(entry.task, entry.task)}, not a generator; "
+            f"`ganzoo {args.command}` needs one (see `ganzoo list`)."
+        )
+    return entry
+
+
+def _parse_labels(entry, labels):
+    """`--labels` (indices or class names) as a list of ints, or None."""
+    from ganzoo.export.manifest import CONDITIONAL_TASK
+
+    conditional = entry.task == CONDITIONAL_TASK
+    if not conditional:
+        if labels:
+            raise UsageError(f"'{entry.name}' is unconditional: it takes no --labels.")
+        return None
+    class_names = list(entry.manifest.get("class_names") or [])
+    num_classes = entry.manifest["num_classes"]
+    if not labels:
+        return list(range(num_classes))
+    by_name = {name.lower(): index for index, name in enumerate(class_names)}
+    parsed = []
+    for label in labels:
+        if label.lstrip("-").isdigit():
+            index = int(label)
+        elif label.lower() in by_name:
+            index = by_name[label.lower()]
+        else:
+            raise UsageError(
+                f"unknown label {label!r} for '{entry.name}'. Labels: 0-{num_classes - 1}"
+                + (f" or {', '.join(class_names)}" if class_names else "")
+                + "."
+            )
+        if not 0 <= index < num_classes:
+            raise UsageError(f"label {index} is outside [0, {num_classes}) for '{entry.name}'.")
+        parsed.append(index)
+    return parsed
+
+
+def _output_kind(out, allowed):
+    """`"dir"` for `DIR/` or an existing directory, else the lower-case suffix."""
+    path = pathlib.Path(out)
+    if out.endswith(("/", "\\")) or path.is_dir():
+        kind = "dir"
+    else:
+        kind = path.suffix.lower()
+    if kind not in allowed:
+        names = " or ".join("DIR/" if item == "dir" else f"FILE{item}" for item in allowed)
+        raise UsageError(f"--out must be {names}. Received: {out!r}.")
+    if kind != "dir" and not path.parent.exists():
+        raise UsageError(f"--out {out!r}: directory '{path.parent}' does not exist.")
+    return kind
+
+
+def _generate(runtime, z, labels):
+    """Generated images for latents `z` (and labels), `_CHUNK` rows at a time."""
+    for start in range(0, len(z), _CHUNK):
+        rows = slice(start, start + _CHUNK)
+        if labels is None:
+            yield runtime.generate(z[rows])
+        else:
+            yield runtime.generate(z[rows], labels[rows])
+
+
+def _run_sample(args):
+    import numpy as np
+
+    from ganzoo import zoo
+    from ganzoo.images import image_grid
+    from ganzoo.images import save_png
     from ganzoo.latents import sample_latents
 
-    z = sample_latents(num_samples, generator.latent_dim, seed=seed)
-    labels = None
-    if hasattr(generator, "num_classes"):
-        labels = np.arange(num_samples) % generator.num_classes
-    chunks = []
-    for start in range(0, num_samples, batch_size):
-        batch = slice(start, start + batch_size)
-        if labels is None:
-            chunks.append(generator.generate(z[batch]))
-        else:
-            chunks.append(generator.generate(z[batch], labels[batch]))
-    return np.concatenate(chunks), labels
-
-
-def sample_metrics(real_features, fake_features, fake_probabilities, seed=0, labels=None):
-    """The evaluation table for one set of samples against real features.
-
-    Args:
-        real_features: float array `(n_real, d)`, domain features of real images.
-        fake_features: float array `(n_fake, d)`, of generated images.
-        fake_probabilities: float array `(n_fake, num_classes)`, the domain
-            classifier's class probabilities for the generated images.
-        seed: int, seeds the KID subsets.
-        labels: optional int array `(n_fake,)`: the classes the images were
-            asked to show (conditional generators) or have (real images).
-
-    Returns:
-        dict of floats, named after the extractor (`_domain`: the domain
-        classifier's penultimate features or, for the scores, its class
-        probabilities): `fid_domain`, `kid_domain` and `kid_domain_std` (the
-        unbiased MMD^2 estimate itself, not scaled), `precision_domain`,
-        `recall_domain` (k = 3), `inception_score_domain` and
-        `inception_score_domain_std` (the Inception Score formula on the
-        domain classifier, not on Inception), `class_entropy_bits` (of
-        the histogram of predicted classes; log2(10) = 3.32 for a balanced
-        10-class set); with `labels`, also `label_accuracy`, the share of
-        images the classifier assigns to their class.
-    """
-    from ganzoo.metrics import frechet_distance
-    from ganzoo.metrics import inception_score
-    from ganzoo.metrics import kernel_inception_distance
-    from ganzoo.metrics import precision_recall
-
-    kid = kernel_inception_distance(real_features, fake_features, seed=seed)
-    precision_and_recall = precision_recall(real_features, fake_features, k=3)
-    score = inception_score(fake_probabilities)
-    counts = np.bincount(fake_probabilities.argmax(axis=1), minlength=fake_probabilities.shape[1])
-    shares = counts[counts > 0] / counts.sum()
-    metrics = {
-        "fid_domain": float(frechet_distance(real_features, fake_features)),
-        "kid_domain": float(kid.mean),
-        "kid_domain_std": float(kid.std),
-        "precision_domain": float(precision_and_recall.precision),
-        "recall_domain": float(precision_and_recall.recall),
-        "inception_score_domain": float(score.mean),
-        "inception_score_domain_std": float(score.std),
-        "class_entropy_bits": float(-(shares * np.log2(shares)).sum()),
-    }
-    if labels is not None:
-        metrics["label_accuracy"] = float(np.mean(fake_probabilities.argmax(axis=1) == labels))
-    return metrics
-
-
-def evaluate(export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=False):
-    """Evaluates an exported generator; returns the manifest's `metrics` entry.
-
-    A conditional generator is asked for the classes in turn (0, 1, ...,
-    num_classes - 1, 0, ...), and the result adds `label_accuracy`: the share
-    of samples the domain classifier assigns to the requested class (for the
-    real training images: the classifier's own accuracy on them).
-
-    Args:
-        export_dir: directory written by `ganzoo.export.export_generator` or
-            `export_conditional_generator`.
-        classifier_dir: a classifier export; defaults to
-            `<export_dir>/../classifiers/<dataset>`.
-        num_samples: int, generated images (and at most that many real test
-            images) compared.
-        seed: int, seeds the latents and the KID subsets.
-        write: bool, store the result in the export's manifest (atomically).
-
-    Returns:
-        dict with `extractor`, `classifier_test_accuracy`, `num_generated`,
-        `num_real`, `real_split`, `seed`, `seconds`, `generated` (the metrics
-        of the samples) and `real_train_vs_test` (the same metrics for real
-        training images: the floor a perfect generator would reach).
-
-    Raises:
-        FileNotFoundError: if the export or the classifier is missing.
-        ValueError: if the manifest names no dataset and no classifier is given.
-    """
-    from ganzoo.data import load_image_arrays
-    from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
-    from ganzoo.export.feature_runtime import OnnxClassifier
-    from ganzoo.export.manifest import CONDITIONAL_TASK
-    from ganzoo.export.runtime import OnnxGenerator
-
-    start = time.perf_counter()
-    export_dir = pathlib.Path(export_dir)
-    task = read_manifest(export_dir / MANIFEST_FILE_NAME)["task"]
-    if task == CONDITIONAL_TASK:
-        generator = OnnxConditionalGenerator(export_dir)
-    else:
-        generator = OnnxGenerator(export_dir)
-    dataset = generator.manifest["dataset"]
-    if classifier_dir is None:
-        if dataset is None:
-            raise ValueError(f"The manifest of '{export_dir}' names no dataset; pass --classifier.")
-        classifier_dir = export_dir.parent / "classifiers" / dataset
-    classifier_dir = pathlib.Path(classifier_dir)
-    classifier = OnnxClassifier(classifier_dir)
-
-    test_images, _ = load_image_arrays(dataset, split="test")
-    train_images, train_labels = load_image_arrays(dataset, split="train")
-    rng = np.random.default_rng(seed)
-    num_real = min(num_samples, len(test_images))
-    test_images = test_images[rng.choice(len(test_images), num_real, replace=False)]
-    train_choice = rng.choice(len(train_images), num_samples, replace=False)
-    train_images, train_labels = train_images[train_choice], train_labels[train_choice]
-
-    def unit(pixels):
-        return pixels.astype(np.float32) / 127.5 - 1.0
-
-    _, real_features = classifier.predict(unit(test_images))
-    train_probabilities, train_features = classifier.predict(unit(train_images))
-    fake_images, requested_labels = _generate(generator, num_samples, seed)
-    fake_probabilities, fake_features = classifier.predict(fake_images)
-    conditional = requested_labels is not None
-    result = {
-        "extractor": f"domain classifier {classifier_dir.as_posix()} (penultimate features)",
-        "classifier_test_accuracy": classifier.manifest.get("test_accuracy"),
-        "num_generated": num_samples,
-        "num_real": num_real,
-        "real_split": "test",
-        "seed": seed,
-        "generated": sample_metrics(
-            real_features, fake_features, fake_probabilities, seed, requested_labels
-        ),
-        "real_train_vs_test": sample_metrics(
-            real_features,
-            train_features,
-            train_probabilities,
-            seed,
-            train_labels if conditional else None,
-        ),
-        "evaluated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-    }
-    result["seconds"] = round(time.perf_counter() - start, 1)
-    if write:
-        manifest = read_manifest(export_dir / MANIFEST_FILE_NAME)
-        manifest["metrics"] = result
-        write_manifest(manifest, export_dir / MANIFEST_FILE_NAME)
-    return result
-
-
-def evaluate_inception(
-    export_dir,
-    weights=None,
-    resize="clean",
-    num_samples=10_000,
-    seed=0,
-    write=False,
-    batch_size=50,
-):
-    """FID, KID, precision/recall and density/coverage on the FID Inception network.
-
-    The numbers papers, StudioGAN and clean-fid report: generated images are
-    quantized to uint8 (as when saved to PNG), real test images are the
-    same random subset `evaluate` uses, and both go through the 2015 FID
-    Inception network (`ganzoo.networks.FIDInceptionV3`) in one of the
-    reference resize modes. Real training images against the test images
-    give the floor. The metric names carry the network, the resize mode and
-    the sample count, e.g. `fid_inception2015_clean_10k`, and with
-    `write=True` they go into the manifest's own `metrics_inception2015_<resize>`
-    section, never into `metrics` (domain features). Slow on a CPU: about
-    three forward passes of 299x299 Inception per sample count.
-
-    Args:
-        export_dir: a generator export (unconditional or conditional).
-        weights: converted FID Inception weights (see
-            `ganzoo.networks.fid_inception_weights_path`); None looks in the
-            default places.
-        resize: `"clean"` (clean-fid) or `"pytorch_fid"`.
-        num_samples: int, generated (and at most as many real) images.
-        seed: int, seeds the latents, the real subsets and the KID subsets.
-        write: bool, store the result in the export's manifest.
-        batch_size: int, images per network call.
-
-    Returns:
-        dict with `extractor`, `resize`, `num_generated`, `num_real`,
-        `real_split`, `seed`, `generated`, `real_train_vs_test`, `seconds`.
-
-    Raises:
-        FileNotFoundError: if the export or the weights are missing.
-        ValueError: for an unknown `resize`.
-    """
-    from ganzoo.data import load_image_arrays
-    from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
-    from ganzoo.export.manifest import CONDITIONAL_TASK
-    from ganzoo.export.runtime import OnnxGenerator
-    from ganzoo.metrics import density_coverage
-    from ganzoo.metrics import frechet_distance
-    from ganzoo.metrics import kernel_inception_distance
-    from ganzoo.metrics import precision_recall
-    from ganzoo.networks.fid_inception import RESIZE_MODES
-    from ganzoo.networks.fid_inception import FIDInceptionV3
-    from ganzoo.networks.fid_inception import fid_inception_input
-    from ganzoo.networks.fid_inception import fid_inception_weights_path
-
-    if resize not in RESIZE_MODES:
-        raise ValueError(f"`resize` must be one of {RESIZE_MODES}. Received: {resize!r}")
-    start = time.perf_counter()
-    export_dir = pathlib.Path(export_dir)
-    weights_path = fid_inception_weights_path(weights)
-    task = read_manifest(export_dir / MANIFEST_FILE_NAME)["task"]
-    generator = (
-        OnnxConditionalGenerator(export_dir)
-        if task == CONDITIONAL_TASK
-        else OnnxGenerator(export_dir)
-    )
-    dataset = generator.manifest["dataset"]
-    test_images, _ = load_image_arrays(dataset, split="test")
-    train_images, _ = load_image_arrays(dataset, split="train")
-    rng = np.random.default_rng(seed)
-    num_real = min(num_samples, len(test_images))
-    test_images = test_images[rng.choice(len(test_images), num_real, replace=False)]
-    train_images = train_images[rng.choice(len(train_images), num_samples, replace=False)]
-    fake_images, _ = _generate(generator, num_samples, seed)
-    fake_images = np.clip(np.rint((fake_images + 1.0) * 127.5), 0, 255).astype(np.uint8)
-    network = FIDInceptionV3(
-        weights=str(weights_path), resize="pytorch_fid" if resize == "pytorch_fid" else None
-    )
-
-    def features(images):
-        if images.ndim == 3:
-            images = images[..., None]
-        chunks = [
-            np.asarray(
-                network(fid_inception_input(images[i : i + batch_size], resize), training=False)[0]
-            )
-            for i in range(0, len(images), batch_size)
-        ]
-        return np.concatenate(chunks).astype(np.float64)
-
-    real_features = features(test_images)
-    tag = f"inception2015_{resize}_" + (
-        f"{num_samples // 1000}k" if num_samples % 1000 == 0 else str(num_samples)
-    )
-
-    def scores(other):
-        kid = kernel_inception_distance(real_features, other, seed=seed)
-        fidelity = precision_recall(real_features, other, k=3)
-        density = density_coverage(real_features, other, k=5)
-        return {
-            f"fid_{tag}": float(frechet_distance(real_features, other)),
-            f"kid_{tag}": float(kid.mean),
-            f"kid_{tag}_std": float(kid.std),
-            f"precision_{tag}": fidelity.precision,
-            f"recall_{tag}": fidelity.recall,
-            f"density_{tag}": density.density,
-            f"coverage_{tag}": density.coverage,
-        }
-
-    result = {
-        "extractor": f"FID Inception 2015-12-05 pool_3 ({weights_path.name}), resize {resize}",
-        "resize": resize,
-        "num_generated": num_samples,
-        "num_real": num_real,
-        "real_split": "test",
-        "seed": seed,
-        "generated": scores(features(fake_images)),
-        "real_train_vs_test": scores(features(train_images)),
-        "evaluated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-    }
-    result["seconds"] = round(time.perf_counter() - start, 1)
-    if write:
-        manifest = read_manifest(export_dir / MANIFEST_FILE_NAME)
-        manifest[f"metrics_inception2015_{resize}"] = result
-        write_manifest(manifest, export_dir / MANIFEST_FILE_NAME)
-    return result
-
-
-def format_table(result):
-    """A Markdown table of `evaluate`'s (or `evaluate_inception`'s) result, next to the floor."""
-    accuracy = result.get("classifier_test_accuracy")
-    lines = [
-        f"Extractor: {result['extractor']}"
-        f"{'' if accuracy is None else f', test accuracy {accuracy}'}; "
-        f"{result['num_generated']} generated vs "
-        f"{result['num_real']} real {result['real_split']} images, seed {result['seed']}.",
-        "",
-        "| metric | generated | real train vs test (floor) |",
-        "|---|---|---|",
-    ]
-    for key in result["generated"]:
-        lines.append(
-            f"| {key} | {result['generated'][key]:.4g} | {result['real_train_vs_test'][key]:.4g} |"
+    kind = _output_kind(args.out, ("dir", ".png"))
+    if kind == ".png" and args.num_samples > MAX_GRID_IMAGES:
+        raise UsageError(
+            f"{args.num_samples} images do not fit one grid (at most {MAX_GRID_IMAGES}); "
+            "write them to a directory: --out DIR/."
         )
-    lines.append("")
-    lines.append(f"Evaluated in {result['seconds']} s.")
-    return "\n".join(lines)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="ganzoo", description="ganzoo command line.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    evaluate_parser = commands.add_parser(
-        "evaluate", help="FID, KID, precision/recall of an exported generator."
+    entry = _entry_for_generation(args)
+    label_cycle = _parse_labels(entry, args.labels)
+    runtime = zoo.load(entry.directory)
+    labels = None
+    if label_cycle is not None:
+        labels = np.resize(np.asarray(label_cycle, dtype=np.int32), args.num_samples)
+    z = sample_latents(args.num_samples, runtime.latent_dim, seed=args.seed)
+    if kind == "dir":
+        directory = pathlib.Path(args.out)
+        directory.mkdir(parents=True, exist_ok=True)
+        index = 0
+        for images in _generate(runtime, z, labels):
+            for image in runtime.to_uint8(images):
+                suffix = "" if labels is None else f"_label{labels[index]}"
+                save_png(image, directory / f"sample_{index:05d}{suffix}.png", scale=args.scale)
+                index += 1
+        print(f"Wrote {index} samples of {entry.name} (seed {args.seed}) to {directory}/.")
+        return
+    images = np.concatenate(list(_generate(runtime, z, labels)))
+    columns = args.columns
+    if columns is None and label_cycle is not None and len(label_cycle) <= 16:
+        columns = len(label_cycle)  # one label per column
+    grid = image_grid(images, num_columns=columns)
+    save_png(grid, args.out, scale=args.scale)
+    height, width = grid.shape[0] * args.scale, grid.shape[1] * args.scale
+    print(
+        f"Wrote {args.num_samples} samples of {entry.name} (seed {args.seed}) to "
+        f"{args.out} ({width}x{height} px)."
     )
-    evaluate_parser.add_argument("export_dir")
-    evaluate_parser.add_argument(
+
+
+def _run_interpolate(args):
+    import numpy as np
+
+    from ganzoo import zoo
+    from ganzoo.files import atomic_output
+    from ganzoo.images import image_grid
+    from ganzoo.images import save_png
+    from ganzoo.latents import interpolate_latents
+    from ganzoo.latents import sample_latents
+
+    kind = _output_kind(args.out, (".png", ".gif"))
+    entry = _entry_for_generation(args)
+    label_cycle = _parse_labels(entry, args.labels)
+    runtime = zoo.load(entry.directory)
+    ends = sample_latents(2 * args.rows, runtime.latent_dim, seed=args.seed)
+    # Row r walks from ends[2r] to ends[2r + 1]; rows are stacked step-major
+    # below so that frame k of a GIF is rows[:, k].
+    paths = np.stack(
+        [
+            interpolate_latents(ends[2 * row], ends[2 * row + 1], args.steps, args.spherical)
+            for row in range(args.rows)
+        ]
+    )  # (rows, steps, latent_dim)
+    labels = None
+    if label_cycle is not None:
+        row_labels = np.resize(np.asarray(label_cycle, dtype=np.int32), args.rows)
+        labels = np.repeat(row_labels, args.steps)
+    z = paths.reshape(-1, runtime.latent_dim)
+    images = np.concatenate(list(_generate(runtime, z, labels)))
+    images = images.reshape((args.rows, args.steps) + images.shape[1:])
+    if kind == ".png":
+        grid = image_grid(images.reshape((-1,) + images.shape[2:]), num_columns=args.steps)
+        save_png(grid, args.out, scale=args.scale)
+        print(
+            f"Wrote {args.rows} latent walks of {args.steps} steps of {entry.name} "
+            f"(seed {args.seed}) to {args.out}."
+        )
+        return
+    from PIL import Image
+
+    frames = []
+    for step in range(args.steps):
+        frame = image_grid(images[:, step], num_columns=min(args.rows, 8))
+        frame = frame[..., 0] if frame.shape[-1] == 1 else frame
+        frame = Image.fromarray(frame)
+        if args.scale > 1:
+            frame = frame.resize(
+                (frame.width * args.scale, frame.height * args.scale), Image.Resampling.NEAREST
+            )
+        frames.append(frame)
+    with atomic_output(args.out) as temp_path:
+        frames[0].save(
+            temp_path,
+            format="GIF",
+            save_all=True,
+            append_images=frames[1:],
+            duration=args.duration,
+            loop=0,
+        )
+    print(
+        f"Wrote a {args.steps}-frame animation of {args.rows} latent walks of {entry.name} "
+        f"(seed {args.seed}) to {args.out}."
+    )
+
+
+# --- translate -------------------------------------------------------------------
+
+
+def _run_translate(args):
+    import numpy as np
+    from PIL import Image
+
+    from ganzoo import zoo
+    from ganzoo.export.manifest import TRANSLATION_TASK
+    from ganzoo.images import save_png
+
+    out = pathlib.Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out must be a directory. '{out}' is a file.")
+    paths = [pathlib.Path(image) for image in args.images]
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise UsageError(f"no such image file: {', '.join(missing)}.")
+    stems = [path.stem for path in paths]
+    repeated = sorted({stem for stem in stems if stems.count(stem) > 1})
+    if repeated:
+        raise UsageError(
+            f"two inputs would both be written as {', '.join(f'{s}.png' for s in repeated)}; "
+            "rename one or translate them in separate runs."
+        )
+    entry = _find(args)
+    if entry.task != TRANSLATION_TASK:
+        raise UsageError(
+            f"'{entry.name}' is a {_TASK_NAMES.get(entry.task, entry.task)}, not a translator "
+            "(see `ganzoo list`)."
+        )
+    height, width, channels = entry.manifest["image_shape"]
+    multiple = entry.manifest.get("size_multiple", 1)
+    size = None if args.resize == 0 else (args.resize or height, args.resize or width)
+    if size is not None and (size[0] % multiple or size[1] % multiple):
+        raise UsageError(f"--resize must be a multiple of {multiple}. Received: {args.resize}.")
+    # Read every image before loading the model: a bad file fails in seconds.
+    arrays = []
+    for path in paths:
+        try:
+            with Image.open(path) as image:
+                image = image.convert("RGB" if channels == 3 else "L")
+                if size is not None and image.size != (size[1], size[0]):
+                    image = image.resize((size[1], size[0]), Image.Resampling.BICUBIC)
+                pixels = np.asarray(image)
+        except OSError as error:
+            raise ValueError(f"cannot read '{path}' as an image: {error}") from None
+        if pixels.ndim == 2:
+            pixels = pixels[..., None]
+        if pixels.shape[0] % multiple or pixels.shape[1] % multiple:
+            raise UsageError(
+                f"'{path}' is {pixels.shape[1]}x{pixels.shape[0]}; the network needs sides "
+                f"that are multiples of {multiple}. Drop --resize 0, or pass --resize N."
+            )
+        arrays.append(pixels)
+    translator = zoo.load(entry.directory)
+    out.mkdir(parents=True, exist_ok=True)
+    for path, pixels in zip(paths, arrays, strict=True):
+        images = pixels[None].astype(np.float32) / 127.5 - 1.0
+        translated = translator.translate(images)
+        save_png(translator.to_uint8(translated)[0], out / f"{path.stem}.png")
+    print(
+        f"Translated {len(paths)} image{'s' if len(paths) > 1 else ''} "
+        f"{translator.source_domain} -> {translator.target_domain} into {out}/"
+        + ("" if size is None else f" at {size[1]}x{size[0]}")
+        + "."
+    )
+
+
+# --- train and evaluate -------------------------------------------------------------
+
+
+def _run_train(args):
+    from ganzoo.recipe_files import load_recipe
+    from ganzoo.recipe_files import recipe_path
+    from ganzoo.recipe_files import recipe_summaries
+
+    if args.recipe is None:
+        raise UsageError(
+            "name a recipe: " + ", ".join(recipe_summaries()) + " (see ganzoo train --help)"
+        )
+    try:
+        recipe_path(args.recipe)  # a clear error before TensorFlow is imported
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from error
+    result = load_recipe(args.recipe).main(args.recipe_args)
+    return result if isinstance(result, int) else 0
+
+
+def _run_evaluate(args):
+    from ganzoo.evaluation import evaluate
+    from ganzoo.evaluation import evaluate_inception
+    from ganzoo.evaluation import format_table
+
+    if args.features == "domain" and (args.inception_weights or args.resize != "clean"):
+        raise UsageError("--inception-weights and --resize go with --features inception.")
+    if args.features == "inception" and args.classifier:
+        raise UsageError("--classifier goes with --features domain.")
+    entry = _entry_for_generation(args)
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    common = {
+        "num_samples": args.num_samples,
+        "seed": args.seed,
+        "write": args.write,
+        "progress": progress,
+    }
+    if args.features == "inception":
+        result = evaluate_inception(
+            entry.directory, weights=args.inception_weights, resize=args.resize, **common
+        )
+    else:
+        result = evaluate(entry.directory, classifier_dir=args.classifier, **common)
+    print(format_table(result))
+
+
+# --- the parser --------------------------------------------------------------------
+
+
+def build_parser():
+    """The `ganzoo` argument parser (standard library only)."""
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of an error instead of one line",
+    )
+    zoo_option = argparse.ArgumentParser(add_help=False)
+    zoo_option.add_argument(
+        "--zoo",
+        default=None,
+        help="directory of exports to look names up in (default: the checkout's exported/, "
+        "or $GANZOO_ZOO_DIR)",
+    )
+    parser = _Parser(
+        prog="ganzoo",
+        description=__doc__.split("\n\n")[0] + "\n\n" + __doc__.split("\n\n")[1],
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error instead of one line"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name, summary, description=None, parents=(zoo_option,)):
+        sub = commands.add_parser(
+            name,
+            help=summary,
+            description=description or summary,
+            parents=[debug, *parents],
+        )
+        sub.set_defaults(run=globals()[f"_run_{name}"])
+        return sub
+
+    sub = command("list", "List the zoo's models with task, dataset, size and headline metrics.")
+    sub.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    sub = command("info", "Show a model's manifest: inputs, outputs, metrics, training.")
+    sub.add_argument("model", help="zoo name (see ganzoo list) or export directory")
+    sub.add_argument("--json", action="store_true", help="print the manifest as JSON")
+
+    sub = command(
+        "sample",
+        "Draw z ~ N(0, I) and write the generated images.",
+        "Draw z ~ N(0, I) and write the generated images: one PNG grid, or one PNG per\n"
+        "image into a directory. A seed gives the same images as OnnxGenerator.sample.",
+    )
+    sub.add_argument("model", help="generator: zoo name or export directory")
+    sub.add_argument("-n", "--num-samples", type=_positive_int, default=64, help="number of images")
+    sub.add_argument(
+        "--out",
+        default="samples.png",
+        help=f"FILE.png for a grid (at most {MAX_GRID_IMAGES} images) or DIR/ for one PNG each",
+    )
+    sub.add_argument(
+        "--labels",
+        nargs="+",
+        default=None,
+        help="conditional models: class indices or names, repeated to fill -n "
+        "(default: every class in turn)",
+    )
+    sub.add_argument("--seed", type=_non_negative_int, default=0, help="seed of the latents")
+    sub.add_argument(
+        "--columns",
+        type=_positive_int,
+        default=None,
+        help="images per grid row (default: one per label, else a square)",
+    )
+    sub.add_argument("--scale", type=_positive_int, default=1, help="upscale each pixel by this")
+
+    sub = command(
+        "interpolate",
+        "Walk the latent space between random z and write the images.",
+        "Walk the latent space on straight lines (or great circles) between pairs of\n"
+        "random z, as in Goodfellow et al. 2014, Fig. 3 and Radford et al. 2016, Sec. 6.1:\n"
+        "a PNG with one walk per row, or a GIF whose frames are the steps.",
+    )
+    sub.add_argument("model", help="generator: zoo name or export directory")
+    sub.add_argument(
+        "--steps", type=_two_or_more, default=8, help="points per walk, both ends included"
+    )
+    sub.add_argument("--rows", type=_positive_int, default=4, help="number of walks")
+    sub.add_argument(
+        "--spherical", action="store_true", help="slerp (White 2016) instead of a straight line"
+    )
+    sub.add_argument(
+        "--labels",
+        nargs="+",
+        default=None,
+        help="conditional models: one class per walk, repeated (default: every class in turn)",
+    )
+    sub.add_argument("--seed", type=_non_negative_int, default=0, help="seed of the end points")
+    sub.add_argument(
+        "--out", default="interpolation.png", help="FILE.png (a grid) or FILE.gif (animation)"
+    )
+    sub.add_argument(
+        "--duration", type=_positive_int, default=150, help="GIF: milliseconds per frame"
+    )
+    sub.add_argument("--scale", type=_positive_int, default=1, help="upscale each pixel by this")
+
+    sub = command(
+        "translate",
+        "Translate image files with a CycleGAN direction.",
+        "Translate image files with a CycleGAN direction (e.g.\n"
+        "cyclegan_sneaker2boot/g_x_to_y); each IMAGE is written as DIR/<stem>.png.",
+    )
+    sub.add_argument("model", help="translator: zoo name or export directory")
+    sub.add_argument("images", nargs="+", metavar="IMAGE", help="image files Pillow can read")
+    sub.add_argument("--out", required=True, help="output directory (created)")
+    sub.add_argument(
+        "--resize",
+        type=_non_negative_int,
+        default=None,
+        help="square side the images are resized to; 0 keeps each image's size "
+        "(default: the model's training size)",
+    )
+
+    summaries = _recipe_summaries()
+    sub = command(
+        "train",
+        "Run a training recipe with its own flags.",
+        "Run a training recipe (recipes/<name>.py) with its own flags; every flag after\n"
+        "the recipe goes to it (ganzoo train RECIPE --help lists them).\n\nRecipes:\n"
+        + "\n".join(f"  {name:28} {summary}" for name, summary in summaries.items()),
+        parents=(),
+    )
+    sub.add_argument("recipe", nargs="?", help="recipe name or path")
+    sub.add_argument(
+        "recipe_args", nargs=argparse.REMAINDER, help="flags for the recipe, e.g. --preset zoo"
+    )
+
+    sub = command(
+        "evaluate",
+        "FID, KID, precision/recall of a generator against the real test images.",
+        __doc__.split("\n\n")[3],
+    )
+    sub.add_argument("model", help="generator: zoo name or export directory")
+    sub.add_argument(
         "--features",
         choices=("domain", "inception"),
         default="domain",
         help="domain: the dataset's classifier (fast, not comparable with papers); "
         "inception: the 2015 FID Inception network (the papers' FID)",
     )
-    evaluate_parser.add_argument(
-        "--classifier", default=None, help="domain classifier export (--features domain)"
+    sub.add_argument(
+        "--classifier",
+        default=None,
+        help="domain classifier export (default: classifiers/<dataset> beside the export, "
+        "else in the zoo)",
     )
-    evaluate_parser.add_argument(
+    sub.add_argument(
         "--inception-weights",
         default=None,
-        help="converted FID Inception weights (--features inception); default: "
-        "$GANZOO_FID_INCEPTION_WEIGHTS, then Keras' cache",
+        help="converted FID Inception weights, --features inception "
+        "(default: $GANZOO_FID_INCEPTION_WEIGHTS, then Keras' cache)",
     )
-    evaluate_parser.add_argument(
+    sub.add_argument(
         "--resize",
         choices=("clean", "pytorch_fid"),
         default="clean",
-        help="reference resize mode (--features inception)",
+        help="reference resize mode, --features inception",
     )
-    evaluate_parser.add_argument("--num-samples", type=int, default=10_000)
-    evaluate_parser.add_argument("--seed", type=int, default=0)
-    evaluate_parser.add_argument(
+    sub.add_argument(
+        "--num-samples", type=_two_or_more, default=10_000, help="generated images compared"
+    )
+    sub.add_argument("--seed", type=_non_negative_int, default=0, help="seed of latents and KID")
+    sub.add_argument(
         "--write",
         action="store_true",
-        help="store the result in the export's manifest.json (metrics)",
+        help="store the result in the export's manifest.json (refused over more samples)",
     )
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    common = {"num_samples": args.num_samples, "seed": args.seed, "write": args.write}
+    sub.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar on stderr (default: when stderr is a terminal)",
+    )
+    return parser
+
+
+def _two_or_more(text):
+    value = _int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be >= 2, received {value}")
+    return value
+
+
+def _recipe_summaries():
+    from ganzoo.recipe_files import recipe_summaries
+
     try:
-        if args.features == "inception":
-            result = evaluate_inception(
-                args.export_dir, weights=args.inception_weights, resize=args.resize, **common
-            )
-        else:
-            result = evaluate(args.export_dir, classifier_dir=args.classifier, **common)
-    except (FileNotFoundError, ValueError) as error:
-        # A missing file or a bad argument is the user's to fix: say what, no traceback.
-        parser.exit(1, f"ganzoo evaluate: error: {error}\n")
-    print(format_table(result))
+        return recipe_summaries()
+    except (OSError, SyntaxError):
+        return {}
+
+
+def main(argv=None):
+    """Runs `ganzoo` with `argv` (default `sys.argv[1:]`); returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    prog = f"ganzoo {args.command}"
+    try:
+        status = args.run(args)
+    except UsageError as error:
+        if args.debug:
+            raise
+        print(f"{prog}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - one line for the user; --debug has the rest.
+        if args.debug:
+            raise
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        print(
+            f"{prog}: error: {message or type(error).__name__} (--debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+    return status or 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
