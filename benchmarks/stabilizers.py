@@ -118,6 +118,8 @@ def run_one(recipe, config, num_samples, work_dir, validation_split=None):
         run_dir=str(work_dir / "run"),
         export_dir=str(work_dir / "export"),
         backup_every_steps=None,
+        # A collapsed row is a result of the table: export and score it.
+        force=True,
     )
     start = time.perf_counter()
     _, export_path = recipe.train(config)

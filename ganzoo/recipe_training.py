@@ -9,6 +9,7 @@ their runs directories and manifests look the same.
 """
 
 import dataclasses
+import json
 import os
 import time
 
@@ -23,6 +24,7 @@ from ganzoo.callbacks.training_checkpoint import ResumePoint
 from ganzoo.callbacks.training_checkpoint import TrainingCheckpoint
 from ganzoo.distribution import is_chief
 from ganzoo.export.export_steps import export_directory
+from ganzoo.files import atomic_output
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,13 +127,19 @@ def fit_with_artifacts(
         `TrainingRun`; its history covers the epochs trained by this process.
 
     Raises:
-        ValueError: when resuming inside an epoch whose length is unknown
-            (an infinite dataset without `config.steps_per_epoch`), or an
-            export path names no directory.
+        ValueError: if `config.epochs < 1`, when resuming inside an epoch
+            whose length is unknown (an infinite dataset without
+            `config.steps_per_epoch`), or an export path names no directory.
         FileExistsError: if an export path is a file, or exists while
             `config.overwrite` is False.
         PermissionError: if an export path's parent cannot be written.
     """
+    epochs = config.epochs
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(
+            f"`epochs` must be an int >= 1: with none, the export would publish an untrained "
+            f"network. Received: {epochs!r}."
+        )
     for path in export_paths:
         check_export_path(path, getattr(config, "overwrite", False))
     # Stops at the first NaN/Inf loss before an epoch-end checkpoint or a
@@ -154,7 +162,9 @@ def fit_with_artifacts(
         )
         callbacks += [sample_grid, loss_curves, checkpoint]
 
-    resume = backup.resume_point() if backup else ResumePoint()
+    resume = ResumePoint()
+    if backup is not None:
+        resume = _resume_point(config, backup)
     fit_kwargs = dict(callbacks=callbacks, verbose=verbose, **fit_kwargs)
     histories = []
     start = time.perf_counter()
@@ -230,6 +240,49 @@ def fit_with_artifacts(
     )
 
 
+# Settings a resumed run may change: where and whether it exports, how often
+# it backs up. Every other field must equal the backup's.
+RESUME_MAY_CHANGE = ("export_dir", "export", "overwrite", "force", "fresh", "backup_every_steps")
+CONFIG_FILE_NAME = "config.json"
+
+
+def _resume_point(config, backup):
+    """The backup's `ResumePoint`, after checking the run's settings against the backup's.
+
+    `<run_dir>/config.json` records the settings a backup was trained with.
+    With `config.fresh`, the backup is deleted and training starts over.
+
+    Raises:
+        ValueError: if a backup exists and its recorded settings differ from
+            `config` outside `RESUME_MAY_CHANGE`; the message names the
+            fields and `--fresh`.
+    """
+    path = os.path.join(config.run_dir, CONFIG_FILE_NAME)
+    current = json.loads(json.dumps(dataclasses.asdict(config)))
+    if getattr(config, "fresh", False):
+        backup.delete()
+    resume = backup.resume_point()
+    if (resume.epoch or resume.step) and os.path.exists(path):
+        with open(path, encoding="utf-8") as file:
+            saved = json.load(file)
+        changed = [
+            f"{key} {saved.get(key)!r} -> {current.get(key)!r}"
+            for key in sorted(set(saved) | set(current))
+            if key not in RESUME_MAY_CHANGE and saved.get(key) != current.get(key)
+        ]
+        if changed:
+            raise ValueError(
+                f"'{backup.directory}' holds a run at epoch {resume.epoch + 1}, step "
+                f"{resume.step}, trained with other settings: {'; '.join(changed)}. Run with "
+                "the backup's settings to resume it, or pass --fresh to discard it and start "
+                "over."
+            )
+    if is_chief(tf.distribute.get_strategy()):
+        with atomic_output(path) as temp_path, open(temp_path, "w", encoding="utf-8") as file:
+            json.dump(current, file, indent=2)
+    return resume
+
+
 def check_export_path(path, overwrite):
     """Checks before training that an export to `path` can succeed.
 
@@ -247,6 +300,79 @@ def check_export_path(path, overwrite):
             f"Cannot create the export directory '{directory}': '{ancestor}' is not a "
             "writable directory. Choose another --export-dir before training."
         )
+
+
+class CollapsedGeneratorError(ValueError):
+    """A trained generator's samples say it collapsed or diverged; it is not exported."""
+
+
+# Mean over pixels of the per-pixel standard deviation across samples, in
+# the [-1, 1] image range: a trained Fashion-MNIST DCGAN gives about 0.6, a
+# generator that ignores z gives 0.
+MIN_PIXEL_STD = 0.02
+# Share of pixels within 1e-3 of -1 or 1 above which the outputs are saturated.
+MAX_SATURATED_SHARE = 0.98
+
+
+def check_samples_before_export(images, force=False):
+    """Refuses to export a generator whose samples are constant, saturated or not finite.
+
+    A diverged run (e.g. `--learning-rate 1000`: every pixel at -1) or one
+    that collapsed to a single image (per-pixel standard deviation across
+    samples near 0: the generator ignores `z`, the extreme of the "Helvetica
+    scenario" of Goodfellow et al. 2014, Sec. 6 and Goodfellow 2016, Sec.
+    5.1.1) trains without an error; this check stops it at the export. The
+    run's backup is kept, so the same command with `--force` exports it
+    anyway, without training again.
+
+    Args:
+        images: float array of shape `(num_samples, height, width,
+            channels)`, values in `[-1, 1]`, from fixed latents; at least 2.
+        force: bool, only warn.
+
+    Returns:
+        dict with `pixel_std` (mean over pixels of the per-pixel standard
+        deviation across samples) and `saturated_share`.
+
+    Raises:
+        CollapsedGeneratorError: (a `ValueError`) naming the failed check,
+            unless `force`.
+    """
+    import numpy as np
+
+    images = np.asarray(images, dtype=np.float64)
+    if images.ndim != 4 or len(images) < 2:
+        raise ValueError(
+            f"`images` must have shape (num_samples >= 2, height, width, channels). "
+            f"Received shape {images.shape}."
+        )
+    stats = {"pixel_std": None, "saturated_share": None}
+    problem = None
+    finite = np.isfinite(images).all(axis=(1, 2, 3))
+    if not finite.all():
+        problem = f"{int((~finite).sum())} of {len(images)} samples hold NaN or infinity"
+    else:
+        stats["pixel_std"] = float(images.std(axis=0).mean())
+        stats["saturated_share"] = float((np.abs(images) > 1 - 1e-3).mean())
+        if stats["saturated_share"] > MAX_SATURATED_SHARE:
+            problem = (
+                f"{stats['saturated_share']:.1%} of the pixels of {len(images)} samples are "
+                "at -1 or 1: the generator diverged"
+            )
+        elif stats["pixel_std"] < MIN_PIXEL_STD:
+            problem = (
+                f"the {len(images)} samples are nearly the same image (per-pixel std "
+                f"{stats['pixel_std']:.4f} < {MIN_PIXEL_STD}): the generator collapsed"
+            )
+    if problem is not None:
+        message = f"Not exporting: {problem}."
+        if not force:
+            raise CollapsedGeneratorError(
+                f"{message} The run's backup is kept: rerun the same command with "
+                "--force to export it anyway, or change the training setup."
+            )
+        print(f"Warning: {message} Exporting because of --force.")
+    return stats
 
 
 def generator_selection_callbacks(config, classifier_dir):

@@ -38,6 +38,7 @@ from ganzoo.models import ConditionalGAN
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
 from ganzoo.precision import global_dtype_policy
+from ganzoo.recipe_training import check_samples_before_export
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import training_record
 
@@ -88,12 +89,20 @@ class Config:
     export_dir: str = "runs/cgan_fashion_mnist/export"
     # Re-running a recipe replaces its own previous export.
     overwrite: bool = True
+    # Discard the run's backup and train from the start, even with other settings.
+    fresh: bool = False
+    # Export even a generator whose samples look collapsed or diverged
+    # (`ganzoo.recipe_training.check_samples_before_export`).
+    force: bool = False
 
 
 PRESETS = {
     "default": {},
     # A few steps on real data with a small network: the end-to-end test.
     "smoke": {
+        # A few steps leave the generator near its initial, nearly constant
+        # output: the smoke run exports it anyway.
+        "force": True,
         "base_filters": 8,
         "batch_size": 32,
         "epochs": 2,
@@ -167,6 +176,9 @@ def train(config):
         )
     if not chief:
         return gan, None
+    # A diverged or collapsed generator is not published (`--force` overrides).
+    labels = [index % info.num_classes for index in range(256)]
+    check_samples_before_export(gan.generate(labels, seed=config.seed), force=config.force)
     # The averaged generator when `generator_ema_decay` is set.
     export_path = export_conditional_generator(
         gan.sampling_generator,

@@ -50,17 +50,22 @@ from ganzoo.data import load_unpaired_images
 from ganzoo.distribution import distribution_strategy
 from ganzoo.distribution import is_chief
 from ganzoo.export import export_image_translator
+from ganzoo.export.export_steps import export_directory
+from ganzoo.export.export_steps import staged_export
 from ganzoo.metrics import translation_scores
 from ganzoo.models import CycleGAN
 from ganzoo.networks import PatchGANDiscriminator
 from ganzoo.networks import ResNetGenerator
 from ganzoo.networks import UNetGenerator
 from ganzoo.precision import global_dtype_policy
+from ganzoo.recipe_training import check_export_path
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import training_record
 from ganzoo.schedules import ConstantThenLinearDecay
 
 GENERATORS = ("resnet", "unet")
+# The pair under `export_dir`: G (X -> Y) and F (Y -> X).
+TRANSLATOR_NAMES = ("g_x_to_y", "f_y_to_x")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,6 +126,8 @@ class Config:
     export: bool = True
     # Re-running a recipe replaces its own previous export.
     overwrite: bool = True
+    # Discard the run's backup and train from the start, even with other settings.
+    fresh: bool = False
 
 
 PRESETS = {
@@ -284,8 +291,41 @@ def evaluate(cycle_gan, config):
     )
 
 
+def check_pair_directory(export_dir, overwrite):
+    """The absolute export directory of the pair, checked before training.
+
+    `export_dir` holds `g_x_to_y/` and `f_y_to_x/` and nothing else: it is
+    replaced as a whole, so it must not be a directory of other exports.
+
+    Raises:
+        FileExistsError: as `ganzoo.recipe_training.check_export_path`, or if
+            `export_dir` holds anything besides the pair.
+        PermissionError: if it cannot be created.
+    """
+    check_export_path(export_dir, overwrite)
+    directory = export_directory(export_dir, overwrite)
+    if directory.is_dir():
+        others = sorted(
+            path.name
+            for path in directory.iterdir()
+            if path.name not in TRANSLATOR_NAMES and not path.name.startswith(".")
+        )
+        if others:
+            raise FileExistsError(
+                f"'{directory}' holds {', '.join(others)} besides the pair; the export "
+                "replaces the whole directory. Choose an --export-dir for the pair alone."
+            )
+    return directory
+
+
 def export(cycle_gan, config, record, grid_path):
-    """Exports G (X -> Y) and F (Y -> X); returns their directories."""
+    """Exports G (X -> Y) and F (Y -> X) as one pair; returns their directories.
+
+    Both are built in one staging directory that replaces `config.export_dir`
+    only when both exported and passed their parity checks: a failure leaves
+    the previous pair as it was, never G of one run beside F of another.
+    """
+    directory = check_pair_directory(config.export_dir, config.overwrite)
     image_shape = (config.image_size, config.image_size, 3)
     parity_sizes = [(256, 256)]
     if config.image_size != 256:
@@ -293,26 +333,26 @@ def export(cycle_gan, config, record, grid_path):
     else:
         parity_sizes.append((128, 192) if config.generator == "resnet" else (256, 512))
     extra_files = {"translations.png": grid_path} if grid_path else None
-    paths = []
-    for name, generator, source, target in (
-        ("g_x_to_y", cycle_gan.sampling_generator_g, config.domain_x, config.domain_y),
-        ("f_y_to_x", cycle_gan.sampling_generator_f, config.domain_y, config.domain_x),
-    ):
-        paths.append(
+    with staged_export(directory) as staging:
+        for name, generator, source, target in zip(
+            TRANSLATOR_NAMES,
+            (cycle_gan.sampling_generator_g, cycle_gan.sampling_generator_f),
+            (config.domain_x, config.domain_y),
+            (config.domain_y, config.domain_x),
+            strict=True,
+        ):
             export_image_translator(
                 generator,
-                os.path.join(config.export_dir, name),
+                staging / name,
                 image_shape=image_shape,
                 source_domain=source,
                 target_domain=target,
                 dataset=config.dataset,
                 training_config=record,
-                overwrite=config.overwrite,
                 parity_image_sizes=parity_sizes,
                 extra_files=extra_files,
             )
-        )
-    return paths
+    return [directory / name for name in TRANSLATOR_NAMES]
 
 
 def train(config):
@@ -320,6 +360,8 @@ def train(config):
     keras.utils.set_random_seed(config.seed)
     strategy = distribution_strategy(config.distribution)
     chief = is_chief(strategy)
+    if config.export and chief:  # before training: a bad export path costs seconds
+        check_pair_directory(config.export_dir, config.overwrite)
     dataset = load_unpaired_dataset(
         config.dataset,
         split="train",
@@ -354,11 +396,6 @@ def train(config):
             dataclasses.replace(config, steps_per_epoch=steps_per_epoch),
             grid=grid,
             curves=curves,
-            export_paths=(
-                [os.path.join(config.export_dir, name) for name in ("g_x_to_y", "f_y_to_x")]
-                if config.export and chief
-                else []
-            ),
         )
     result = {"train_seconds": round(run.train_seconds, 1)}
     if config.classifier_dir:

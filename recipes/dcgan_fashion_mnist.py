@@ -56,6 +56,7 @@ from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
 from ganzoo.optimizers import two_time_scale_optimizers
 from ganzoo.precision import global_dtype_policy
+from ganzoo.recipe_training import check_samples_before_export
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import generator_selection_callbacks
 from ganzoo.recipe_training import instance_noise_schedule
@@ -130,6 +131,11 @@ class Config:
     export_dir: str = "runs/dcgan_fashion_mnist/export"
     # Re-running a recipe replaces its own previous export.
     overwrite: bool = True
+    # Discard the run's backup and train from the start, even with other settings.
+    fresh: bool = False
+    # Export even a generator whose samples look collapsed or diverged
+    # (`ganzoo.recipe_training.check_samples_before_export`).
+    force: bool = False
 
 
 PRESETS = {
@@ -167,6 +173,9 @@ PRESETS = {
     },
     # A few steps on real data with a small network: the end-to-end test.
     "smoke": {
+        # A few steps leave the generator near its initial, nearly constant
+        # output: the smoke run exports it anyway.
+        "force": True,
         "base_filters": 8,
         "batch_size": 32,
         "epochs": 2,
@@ -253,6 +262,8 @@ def train(config):
         )
     if not chief:
         return gan, None
+    # A diverged or collapsed generator is not published (`--force` overrides).
+    check_samples_before_export(gan.generate(256, seed=config.seed), force=config.force)
     # The averaged generator when `generator_ema_decay` is set.
     export_path = export_generator(
         gan.sampling_generator,

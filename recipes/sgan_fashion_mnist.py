@@ -55,6 +55,7 @@ from ganzoo.models import SemiSupervisedGAN
 from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import SemiSupervisedDiscriminator
 from ganzoo.precision import global_dtype_policy
+from ganzoo.recipe_training import check_samples_before_export
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import training_record
 from ganzoo.schedules import ConstantThenLinearDecay
@@ -111,11 +112,19 @@ class Config:
     export_dir: str = "runs/sgan_fashion_mnist/export"
     export: bool = True
     overwrite: bool = True
+    # Discard the run's backup and train from the start, even with other settings.
+    fresh: bool = False
+    # Export even a generator whose samples look collapsed or diverged
+    # (`ganzoo.recipe_training.check_samples_before_export`).
+    force: bool = False
 
 
 PRESETS = {
     "default": {},
     "smoke": {
+        # A few steps leave the generator near its initial, nearly constant
+        # output: the smoke run exports it anyway.
+        "force": True,
         "num_labels": 20,
         "generator_filters": 8,
         "discriminator_filters": 8,
@@ -283,6 +292,8 @@ def _learning_rate(config, data):
 
 
 def _export(config, info, sgan, result, run):
+    # A diverged or collapsed generator is not published (`--force` overrides).
+    check_samples_before_export(sgan.generate(256, seed=config.seed), force=config.force)
     training_config = training_record(
         config,
         "recipes/sgan_fashion_mnist.py",

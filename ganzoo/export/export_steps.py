@@ -184,6 +184,11 @@ def staged_export(directory):
     final rename stays on one file system. If the block raises, the staging
     directory is deleted and `directory` is left as it was.
 
+    What an export killed midway left beside `directory` is cleaned first
+    (`clean_leftovers`): its staging directories are deleted, and a previous
+    export it had renamed aside (`.<name>.old-*`) is put back when
+    `directory` is missing.
+
     Args:
         directory: absolute `pathlib.Path` of the export (see
             `export_directory`); its parent is created if missing.
@@ -192,6 +197,7 @@ def staged_export(directory):
         `pathlib.Path` of the empty staging directory.
     """
     directory.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(directory)
     staging = pathlib.Path(tempfile.mkdtemp(dir=directory.parent, prefix=f".{directory.name}.tmp-"))
     apply_default_permissions(staging)
     try:
@@ -200,6 +206,33 @@ def staged_export(directory):
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def clean_leftovers(directory):
+    """Removes what an interrupted export to `directory` left beside it.
+
+    A process killed while staging leaves `.<name>.tmp-*`; one killed inside
+    `publish`, between its two renames, leaves the previous export as
+    `.<name>.old-*` and no `directory`. Staging directories are deleted;
+    the newest retired export is renamed back when `directory` is missing,
+    and the other retired ones are deleted.
+
+    Args:
+        directory: absolute `pathlib.Path` of the export.
+
+    Returns:
+        list of the `pathlib.Path`s removed or restored.
+    """
+    parent = directory.parent
+    if not parent.is_dir():
+        return []
+    staged = sorted(parent.glob(f".{directory.name}.tmp-*"))
+    retired = sorted(parent.glob(f".{directory.name}.old-*"), key=lambda path: path.stat().st_mtime)
+    if retired and not directory.exists():
+        os.replace(retired.pop(), directory)
+    for path in staged + retired:
+        shutil.rmtree(path, ignore_errors=True)
+    return staged + retired
 
 
 def symbolic_inputs(model, *, role, first_input_name):

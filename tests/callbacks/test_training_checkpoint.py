@@ -25,6 +25,8 @@ class Config:
     epochs: int = 3
     steps_per_epoch: int | None = None
     backup_every_steps: int | None = 4
+    learning_rate: float = 1e-3
+    fresh: bool = False
 
 
 class Crash(Exception):
@@ -150,3 +152,23 @@ def test_no_backup_means_a_fresh_start(tmp_path):
 def test_bad_arguments_are_named(tmp_path, arguments, message):
     with pytest.raises(ValueError, match=message):
         TrainingCheckpoint(tmp_path, **arguments)
+
+
+def test_resuming_with_other_settings_names_them_and_fresh_starts_over(tmp_path, dataset, capsys):
+    config = Config(str(tmp_path / "run"), epochs=1)
+    fit_with_artifacts(_gan(), dataset, config, verbose=0)  # the backup is kept
+    with pytest.raises(ValueError) as error:
+        fit_with_artifacts(
+            _gan(), dataset, dataclasses.replace(config, epochs=2, learning_rate=0.1), verbose=0
+        )
+    message = str(error.value)
+    assert "epochs 1 -> 2; learning_rate 0.001 -> 0.1" in message and "--fresh" in message
+    # Backup cadence may change; the same settings resume (nothing left to train).
+    fit_with_artifacts(
+        _gan(), dataset, dataclasses.replace(config, backup_every_steps=2), verbose=0
+    )
+    assert "no epoch left to train" in capsys.readouterr().out
+    run = fit_with_artifacts(
+        _gan(), dataset, dataclasses.replace(config, epochs=2, fresh=True), verbose=0
+    )
+    assert run.optimizer_steps == 2 * STEPS_PER_EPOCH  # both epochs, from the start

@@ -290,3 +290,24 @@ def test_published_export_has_ordinary_permissions(tiny_generator, tmp_path):
         os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o755
     assert stat.S_IMODE((path / "manifest.json").stat().st_mode) == 0o644
+
+
+def test_an_interrupted_export_is_cleaned_up_by_the_next(tmp_path):
+    from ganzoo.export.export_steps import clean_leftovers
+    from ganzoo.export.export_steps import staged_export
+
+    directory = tmp_path / "model"
+    # Killed between publish's two renames: the previous export is aside.
+    (tmp_path / ".model.old-1234abcd").mkdir()
+    (tmp_path / ".model.old-1234abcd" / "manifest.json").write_text("{}")
+    (tmp_path / ".model.tmp-killed").mkdir()
+    removed = clean_leftovers(directory)
+    assert (directory / "manifest.json").read_text() == "{}"  # put back
+    assert [path.name for path in removed] == [".model.tmp-killed"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["model"]
+
+    (tmp_path / ".model.tmp-killed-again").mkdir()
+    with staged_export(directory) as staging:
+        (staging / "manifest.json").write_text('{"new": true}')
+    assert (directory / "manifest.json").read_text() == '{"new": true}'
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["model"]

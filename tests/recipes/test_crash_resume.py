@@ -1,5 +1,6 @@
-"""A recipe killed with SIGKILL mid-epoch continues from its backup when run again."""
+"""A recipe keeps its work: it resumes after SIGKILL; a failed or refused export keeps a backup."""
 
+import dataclasses
 import json
 import os
 import pathlib
@@ -11,6 +12,7 @@ import time
 import pytest
 
 from ganzoo.callbacks import TrainingCheckpoint
+from ganzoo.recipe_training import CollapsedGeneratorError
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "dcgan_fashion_mnist.py"
@@ -148,3 +150,32 @@ def test_a_failed_export_keeps_the_backup_and_the_same_command_exports_without_t
     assert "no epoch left to train" in capsys.readouterr().out
     assert int(gan.g_optimizer.iterations) == config.epochs * 8
     assert not (tmp_path / "run" / "backup").exists()
+
+
+def test_a_diverged_generator_is_not_exported_until_forced_and_untrained_is_refused(
+    tmp_path, capsys
+):
+    recipe = _load_dcgan_recipe()
+    config = recipe.make_config(
+        "smoke",
+        data_source="idx",
+        take=64,
+        epochs=1,
+        learning_rate=1000.0,  # every pixel of every sample ends at -1 or 1
+        force=False,
+        run_dir=str(tmp_path / "run"),
+        export_dir=str(tmp_path / "export"),
+    )
+    with pytest.raises(ValueError, match="epochs` must be an int >= 1"):
+        recipe.train(dataclasses.replace(config, epochs=0))
+    assert not (tmp_path / "run").exists()
+
+    with pytest.raises(CollapsedGeneratorError, match="diverged.*--force"):
+        recipe.train(config)
+    assert not (tmp_path / "export").exists()
+    assert TrainingCheckpoint(tmp_path / "run" / "backup").resume_point().epoch == 1
+    capsys.readouterr()
+    recipe.train(dataclasses.replace(config, force=True))
+    assert (tmp_path / "export" / "model.onnx").exists()
+    out = capsys.readouterr().out
+    assert "no epoch left to train" in out and "Exporting because of --force" in out

@@ -128,3 +128,45 @@ def test_without_data_it_stops_at_once_and_says_how_to_provide_folders(monkeypat
     assert "--data-dir" in message and "trainA" in message
     assert "cycle_gan/horse2zebra" in message
     assert not (tmp_path / "e").exists()
+
+
+def test_the_pair_is_published_both_or_neither(tmp_path, monkeypatch):
+    import types
+
+    recipe = _load(RECIPE, "cyclegan_recipe_pair_under_test")
+    export_dir = tmp_path / "export"
+    for name in recipe.TRANSLATOR_NAMES:  # the previous run's pair
+        (export_dir / name).mkdir(parents=True)
+        (export_dir / name / "run.txt").write_text("previous")
+    calls = []
+
+    def fake_export(generator, directory, **kwargs):
+        calls.append(pathlib.Path(directory).name)
+        if generator == "fails":
+            raise RuntimeError("F's parity check failed")
+        pathlib.Path(directory).mkdir()
+        (pathlib.Path(directory) / "run.txt").write_text("new")
+        return directory
+
+    monkeypatch.setattr(recipe, "export_image_translator", fake_export)
+    config = recipe.make_config("smoke", export_dir=str(export_dir))
+    failing = types.SimpleNamespace(sampling_generator_g="g", sampling_generator_f="fails")
+    with pytest.raises(RuntimeError, match="parity"):
+        recipe.export(failing, config, {}, None)
+    assert calls == ["g_x_to_y", "f_y_to_x"]
+    # G of this run was not published beside F of the previous one.
+    for name in recipe.TRANSLATOR_NAMES:
+        assert (export_dir / name / "run.txt").read_text() == "previous"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["export"]  # no staging left
+
+    working = types.SimpleNamespace(sampling_generator_g="g", sampling_generator_f="f")
+    paths = recipe.export(working, config, {}, None)
+    assert paths == [export_dir / name for name in recipe.TRANSLATOR_NAMES]
+    for name in recipe.TRANSLATOR_NAMES:
+        assert (export_dir / name / "run.txt").read_text() == "new"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["export"]
+
+    # A directory of other exports is refused before training, not replaced.
+    (export_dir / "dcgan_fashion_mnist").mkdir()
+    with pytest.raises(FileExistsError, match="dcgan_fashion_mnist besides the pair"):
+        recipe.check_pair_directory(export_dir, overwrite=True)
