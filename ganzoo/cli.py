@@ -7,6 +7,7 @@
     ganzoo interpolate dcgan_fashion_mnist --steps 10 --out walk.gif
     ganzoo translate cyclegan_sneaker2boot/g_x_to_y shoe.png --out boots/
     ganzoo train dcgan_fashion_mnist --preset zoo       # any recipe, its own flags
+    ganzoo export runs/dcgan_fashion_mnist              # a finished run, from its backup
     ganzoo evaluate dcgan_fashion_mnist                 # FID, KID, precision/recall
     ganzoo evaluate runs/dcgan_fashion_mnist/export --features inception
 
@@ -475,6 +476,55 @@ def _run_train(args):
     return result if isinstance(result, int) else 0
 
 
+def _run_export(args):
+    import dataclasses
+
+    from ganzoo.recipe_files import RUN_CONFIG_FILE_NAME
+    from ganzoo.recipe_files import load_recipe
+    from ganzoo.recipe_files import recipe_path
+
+    run_dir = pathlib.Path(args.run_dir)
+    record_path = run_dir / RUN_CONFIG_FILE_NAME
+    if not record_path.is_file():
+        raise UsageError(
+            f"'{run_dir}' has no {RUN_CONFIG_FILE_NAME}: not the run directory of a ganzoo "
+            "recipe (runs/<name>/), or one trained before runs recorded their settings."
+        )
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    recipe_name, settings = record["recipe"], record["config"]
+    if not (run_dir / "backup").is_dir():
+        raise UsageError(
+            f"'{run_dir}' has no backup/: its run was exported (to "
+            f"{settings.get('export_dir')}) and the backup discarded, or it never trained."
+        )
+    try:
+        recipe_path(recipe_name)
+    except FileNotFoundError as error:
+        raise UsageError(str(error)) from error
+    from ganzoo.callbacks.training_checkpoint import TrainingCheckpoint
+
+    resume = TrainingCheckpoint(run_dir / "backup").resume_point()
+    if resume.epoch < settings["epochs"]:
+        raise UsageError(
+            f"the run in '{run_dir}' stopped at step {resume.step} of epoch {resume.epoch + 1} "
+            f"of {settings['epochs']}; run its training command again (ganzoo train "
+            f"{recipe_name} with the same flags) to finish it and export."
+        )
+    recipe = load_recipe(recipe_name)
+    config = recipe.Config(**settings)
+    overrides = {
+        "run_dir": str(run_dir),
+        "export_dir": args.export_dir or str(run_dir / "export"),
+        "overwrite": args.overwrite,
+    }
+    field_names = {field.name for field in dataclasses.fields(config)}
+    # `fresh` would delete the very backup being exported.
+    for name, value in (("export", True), ("force", args.force), ("fresh", False)):
+        if name in field_names:
+            overrides[name] = value
+    recipe.train(dataclasses.replace(config, **overrides))
+
+
 def _run_evaluate(args):
     from ganzoo.evaluation import evaluate
     from ganzoo.evaluation import evaluate_inception
@@ -620,6 +670,30 @@ def build_parser():
         default=None,
         help="square side the images are resized to; 0 keeps each image's size "
         "(default: the model's training size)",
+    )
+
+    sub = command(
+        "export",
+        "Export a finished run from its backup, without training.",
+        "Export a finished run from its backup (<RUN_DIR>/backup, kept until an export\n"
+        "succeeds), with the settings it recorded in <RUN_DIR>/config.json: after a\n"
+        "failed or refused export, or to export it elsewhere. Nothing is trained.",
+        parents=(),
+    )
+    sub.add_argument("run_dir", help="the recipe's run directory, e.g. runs/dcgan_fashion_mnist")
+    sub.add_argument(
+        "--export-dir", default=None, help="where to export (default: <RUN_DIR>/export)"
+    )
+    sub.add_argument(
+        "--overwrite",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="replace an existing export there",
+    )
+    sub.add_argument(
+        "--force",
+        action="store_true",
+        help="export even a generator whose samples look collapsed or diverged",
     )
 
     summaries = _recipe_summaries()

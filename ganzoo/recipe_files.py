@@ -11,6 +11,10 @@ import importlib.util
 import pathlib
 import sys
 
+# What a recipe's run directory records about the run: `{"recipe": stem,
+# "config": fields}` (written by `ganzoo.recipe_training.fit_with_artifacts`).
+RUN_CONFIG_FILE_NAME = "config.json"
+
 
 def recipes_dir():
     """`pathlib.Path` of the checkout's `recipes/` directory (beside the `ganzoo` package)."""

@@ -11,6 +11,8 @@ their runs directories and manifests look the same.
 import dataclasses
 import json
 import os
+import pathlib
+import sys
 import time
 
 import keras
@@ -25,6 +27,8 @@ from ganzoo.callbacks.training_checkpoint import TrainingCheckpoint
 from ganzoo.distribution import is_chief
 from ganzoo.export.export_steps import export_directory
 from ganzoo.files import atomic_output
+from ganzoo.recipe_files import RUN_CONFIG_FILE_NAME
+from ganzoo.recipe_files import recipes_dir
 
 
 @dataclasses.dataclass(frozen=True)
@@ -240,16 +244,31 @@ def fit_with_artifacts(
     )
 
 
-# Settings a resumed run may change: where and whether it exports, how often
+# Settings a resumed run may change: where it runs, where and whether it exports, how often
 # it backs up. Every other field must equal the backup's.
-RESUME_MAY_CHANGE = ("export_dir", "export", "overwrite", "force", "fresh", "backup_every_steps")
-CONFIG_FILE_NAME = "config.json"
+RESUME_MAY_CHANGE = (
+    "run_dir",
+    "export_dir",
+    "export",
+    "overwrite",
+    "force",
+    "fresh",
+    "backup_every_steps",
+)
+
+
+def _recipe_name(config):
+    """The recipe a `Config` belongs to: its file's stem in `recipes/`, else its path."""
+    module = sys.modules.get(type(config).__module__)
+    path = pathlib.Path(getattr(module, "__file__", None) or "unknown")
+    return path.stem if path.parent.resolve() == recipes_dir().resolve() else str(path)
 
 
 def _resume_point(config, backup):
     """The backup's `ResumePoint`, after checking the run's settings against the backup's.
 
-    `<run_dir>/config.json` records the settings a backup was trained with.
+    `<run_dir>/config.json` records the recipe and the settings a backup was
+    trained with (what `ganzoo export RUN_DIR` builds the run from).
     With `config.fresh`, the backup is deleted and training starts over.
 
     Raises:
@@ -257,14 +276,14 @@ def _resume_point(config, backup):
             `config` outside `RESUME_MAY_CHANGE`; the message names the
             fields and `--fresh`.
     """
-    path = os.path.join(config.run_dir, CONFIG_FILE_NAME)
+    path = os.path.join(config.run_dir, RUN_CONFIG_FILE_NAME)
     current = json.loads(json.dumps(dataclasses.asdict(config)))
     if getattr(config, "fresh", False):
         backup.delete()
     resume = backup.resume_point()
     if (resume.epoch or resume.step) and os.path.exists(path):
         with open(path, encoding="utf-8") as file:
-            saved = json.load(file)
+            saved = json.load(file)["config"]
         changed = [
             f"{key} {saved.get(key)!r} -> {current.get(key)!r}"
             for key in sorted(set(saved) | set(current))
@@ -278,8 +297,9 @@ def _resume_point(config, backup):
                 "over."
             )
     if is_chief(tf.distribute.get_strategy()):
+        record = {"recipe": _recipe_name(config), "config": current}
         with atomic_output(path) as temp_path, open(temp_path, "w", encoding="utf-8") as file:
-            json.dump(current, file, indent=2)
+            json.dump(record, file, indent=2)
     return resume
 
 

@@ -35,7 +35,7 @@ def test_help_of_every_command_and_list_import_neither_tensorflow_nor_onnxruntim
     script = """
 import contextlib, io, sys
 from ganzoo.cli import main
-commands = ["list", "info", "sample", "interpolate", "translate", "train", "evaluate"]
+commands = ["list", "info", "sample", "interpolate", "translate", "train", "export", "evaluate"]
 for argv in [["--help"]] + [[command, "--help"] for command in commands]:
     with contextlib.redirect_stdout(io.StringIO()) as out:
         try:

@@ -89,12 +89,9 @@ def test_a_killed_recipe_resumes_from_its_backup(tmp_path):
 
 
 def _load_dcgan_recipe():
-    import importlib.util
+    from ganzoo.recipe_files import load_recipe
 
-    spec = importlib.util.spec_from_file_location("dcgan_recipe_under_test", RECIPE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_recipe(RECIPE)  # registered in sys.modules, as `ganzoo train` loads it
 
 
 def test_a_bad_export_path_fails_before_the_first_step(tmp_path):
@@ -174,8 +171,22 @@ def test_a_diverged_generator_is_not_exported_until_forced_and_untrained_is_refu
         recipe.train(config)
     assert not (tmp_path / "export").exists()
     assert TrainingCheckpoint(tmp_path / "run" / "backup").resume_point().epoch == 1
+    record = json.loads((tmp_path / "run" / "config.json").read_text())
+    assert record["recipe"] == "dcgan_fashion_mnist" and record["config"]["learning_rate"] == 1000
+
+    # `ganzoo export RUN_DIR` exports the finished run from its backup.
+    from ganzoo.cli import main
+
     capsys.readouterr()
-    recipe.train(dataclasses.replace(config, force=True))
+    run_dir, export_dir = str(tmp_path / "run"), str(tmp_path / "export")
+    assert main(["export", run_dir, "--export-dir", export_dir]) == 1  # refused again
+    assert "diverged" in capsys.readouterr().err
+    assert main(["export", run_dir, "--export-dir", export_dir, "--force"]) == 0
     assert (tmp_path / "export" / "model.onnx").exists()
     out = capsys.readouterr().out
     assert "no epoch left to train" in out and "Exporting because of --force" in out
+    assert not (tmp_path / "run" / "backup").exists()  # discarded after the export
+    assert main(["export", run_dir]) == 2
+    assert "has no backup/" in capsys.readouterr().err
+    assert main(["export", str(tmp_path)]) == 2
+    assert "no config.json" in capsys.readouterr().err
