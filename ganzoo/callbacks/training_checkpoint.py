@@ -3,6 +3,7 @@
 import dataclasses
 import os
 import shutil
+import warnings
 
 import keras
 import tensorflow as tf
@@ -105,12 +106,40 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         self._last_saved = None
 
     def resume_point(self):
-        """The `ResumePoint` of the newest backup in `directory`; `ResumePoint()` if none."""
-        path = tf.train.latest_checkpoint(self.directory)
-        if path is None:
-            return ResumePoint()
-        reader = tf.train.load_checkpoint(path)
-        return ResumePoint(int(reader.get_tensor(_EPOCH_KEY)), int(reader.get_tensor(_STEP_KEY)))
+        """The `ResumePoint` of the newest readable backup; `ResumePoint()` if none.
+
+        A newest backup that cannot be read (truncated or corrupt files, e.g.
+        a disk that filled up during the save) is skipped with a warning for
+        the previous one kept (`max_to_keep`).
+        """
+        _, point = self._newest_readable()
+        return point
+
+    def _newest_readable(self):
+        """`(path, ResumePoint)` of the newest backup that reads, or `(None, ResumePoint())`."""
+        state = tf.train.get_checkpoint_state(self.directory)
+        paths = list(reversed(state.all_model_checkpoint_paths)) if state else []
+        for index, path in enumerate(paths):
+            if not os.path.isabs(path):
+                path = os.path.join(self.directory, path)
+            try:
+                reader = tf.train.load_checkpoint(path)
+                point = ResumePoint(
+                    int(reader.get_tensor(_EPOCH_KEY)), int(reader.get_tensor(_STEP_KEY))
+                )
+                # Every tensor, so that a truncated data file is found here.
+                for key in reader.get_variable_to_shape_map():
+                    reader.get_tensor(key)
+            except (tf.errors.OpError, ValueError, IndexError, RuntimeError) as error:
+                following = "the previous one" if index + 1 < len(paths) else "no other backup"
+                warnings.warn(
+                    f"The backup {path} cannot be read ({type(error).__name__}: "
+                    f"{str(error).splitlines()[0] if str(error) else ''}); trying {following}.",
+                    stacklevel=3,
+                )
+                continue
+            return path, point
+        return None, ResumePoint()
 
     def delete(self):
         """Removes `directory` and the backups in it (after a finished run)."""
@@ -132,7 +161,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         if self._restored:
             return
         self._restored = True
-        path = tf.train.latest_checkpoint(self.directory)
+        path, point = self._newest_readable()
         if path is None:
             return
         try:
@@ -145,7 +174,6 @@ class TrainingCheckpoint(keras.callbacks.Callback):
             ) from error
         # The save counter of the manager's own checkpoint is not needed.
         status.expect_partial()
-        point = self.resume_point()
         self._epoch, self._epoch_offset, self._step = point.epoch, point.step, point.step
         # As `keras.callbacks.BackupAndRestore` does: `fit` reads this after
         # `on_train_begin` and starts from the restored epoch.

@@ -1,6 +1,7 @@
 """A run interrupted mid-epoch and resumed from its backup ends where an uninterrupted one does."""
 
 import dataclasses
+import pathlib
 
 import keras
 import numpy as np
@@ -172,3 +173,22 @@ def test_resuming_with_other_settings_names_them_and_fresh_starts_over(tmp_path,
         _gan(), dataset, dataclasses.replace(config, epochs=2, fresh=True), verbose=0
     )
     assert run.optimizer_steps == 2 * STEPS_PER_EPOCH  # both epochs, from the start
+
+
+def test_a_corrupt_newest_backup_falls_back_to_the_previous_one(tmp_path, dataset, capsys):
+    backup = TrainingCheckpoint(tmp_path / "run" / "backup", save_every_steps=4)
+    _gan().fit(dataset, epochs=1, verbose=0, callbacks=[backup])
+    assert backup.resume_point() == ResumePoint(epoch=1, step=0)
+    # The epoch-end save was cut short: its data file holds half its bytes.
+    newest = pathlib.Path(tf.train.latest_checkpoint(tmp_path / "run" / "backup"))
+    (data_file,) = newest.parent.glob(newest.name + ".data-*")
+    data_file.write_bytes(data_file.read_bytes()[: data_file.stat().st_size // 2])
+
+    with pytest.warns(UserWarning, match="cannot be read.*trying the previous one"):
+        assert backup.resume_point() == ResumePoint(epoch=0, step=4)
+    resumed = _gan()
+    with pytest.warns(UserWarning, match="cannot be read"):
+        run = fit_with_artifacts(resumed, dataset, Config(str(tmp_path / "run"), epochs=1))
+    assert "epoch 1, step 4" in capsys.readouterr().out
+    # The 4 steps of the readable backup, then the 2 the epoch had left.
+    assert run.optimizer_steps == STEPS_PER_EPOCH
