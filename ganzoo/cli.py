@@ -74,25 +74,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _non_negative_int(text):
-    value = _int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, received {value}")
-    return value
+def _at_least(minimum):
+    """An argparse type: an int >= `minimum`, with a one-line error otherwise."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, received {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, received {value}")
+        return value
+
+    parse.__name__ = f"int >= {minimum}"  # argparse names the type in some errors
+    return parse
 
 
-def _positive_int(text):
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, received {value}")
-    return value
-
-
-def _int(text):
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, received {text!r}") from None
+_non_negative_int, _positive_int, _two_or_more = _at_least(0), _at_least(1), _at_least(2)
 
 
 # --- list and info ---------------------------------------------------------------
@@ -757,13 +755,6 @@ def build_parser():
         help="progress bar on stderr (default: when stderr is a terminal)",
     )
     return parser
-
-
-def _two_or_more(text):
-    value = _int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"must be >= 2, received {value}")
-    return value
 
 
 def _recipe_summaries():

@@ -130,53 +130,43 @@ class Config:
     fresh: bool = False
 
 
+# The same model at CPU size, on real Fashion-MNIST sneakers and ankle
+# boots (`python recipes/make_unpaired_fashion_mnist.py` writes the folders).
+PRESETS_CPU = {
+    "dataset": "fashion_mnist_sneaker2boot",
+    "data_dir": "data/fashion_mnist_sneaker2boot",
+    "domain_x": "sneaker",
+    "domain_y": "ankle boot",
+    "image_size": 32,
+    "load_size": 36,
+    "num_residual_blocks": 6,
+    # 16 filters: 0.49M parameters, both generators exported in < 10 MB.
+    "generator_filters": 16,
+    "discriminator_filters": 32,
+    # Two layers: a 6x6 map of logits, each seeing 34x34 pixels (the
+    # whole crop); three would leave a 2x2 map of 70x70 views.
+    "discriminator_layers": 2,
+    "epochs": 4,
+    "decay_epochs": 2,
+    "steps_per_epoch": 1500,
+    "grid_images": 6,
+    "classifier_dir": "exported/classifiers/fashion_mnist_sneaker2boot",
+    "run_dir": "runs/cyclegan_sneaker2boot",
+    "export_dir": "runs/cyclegan_sneaker2boot/export",
+}
+
 PRESETS = {
     "default": {},
-    # The same model at CPU size, on real Fashion-MNIST sneakers and ankle
-    # boots (`python recipes/make_unpaired_fashion_mnist.py` writes the folders).
-    "cpu": {
-        "dataset": "fashion_mnist_sneaker2boot",
-        "data_dir": "data/fashion_mnist_sneaker2boot",
-        "domain_x": "sneaker",
-        "domain_y": "ankle boot",
-        "image_size": 32,
-        "load_size": 36,
-        "num_residual_blocks": 6,
-        # 16 filters: 0.49M parameters, both generators exported in < 10 MB.
-        "generator_filters": 16,
-        "discriminator_filters": 32,
-        # Two layers: a 6x6 map of logits, each seeing 34x34 pixels (the
-        # whole crop); three would leave a 2x2 map of 70x70 views.
-        "discriminator_layers": 2,
-        "epochs": 4,
-        "decay_epochs": 2,
-        "steps_per_epoch": 1500,
-        "grid_images": 6,
-        "classifier_dir": "exported/classifiers/fashion_mnist_sneaker2boot",
-        "run_dir": "runs/cyclegan_sneaker2boot",
-        "export_dir": "runs/cyclegan_sneaker2boot/export",
-    },
+    "cpu": PRESETS_CPU,
     # What `exported/cyclegan_sneaker2boot/` ships: the `cpu` model trained
     # 7.5 passes over the 6,000 images per domain instead of one (45,000
     # steps, 61 minutes on 2 CPU cores at 76-86 ms/step), half at the
     # constant rate, half decaying to zero as in the paper. The final weights
     # are exported, as the paper evaluates them: no epoch is selected.
     "zoo": {
-        "dataset": "fashion_mnist_sneaker2boot",
-        "data_dir": "data/fashion_mnist_sneaker2boot",
-        "domain_x": "sneaker",
-        "domain_y": "ankle boot",
-        "image_size": 32,
-        "load_size": 36,
-        "num_residual_blocks": 6,
-        "generator_filters": 16,
-        "discriminator_filters": 32,
-        "discriminator_layers": 2,
+        **PRESETS_CPU,
         "epochs": 30,
         "decay_epochs": 15,
-        "steps_per_epoch": 1500,
-        "grid_images": 6,
-        "classifier_dir": "exported/classifiers/fashion_mnist_sneaker2boot",
         "run_dir": "runs/cyclegan_sneaker2boot_zoo",
         "export_dir": "runs/cyclegan_sneaker2boot_zoo/export",
     },

@@ -220,48 +220,15 @@ def test_interpolate_writes_latent_walks_as_png_rows_and_gif_frames(tmp_path):
     ends = sample_latents(4, generator.latent_dim, seed=5)
     walk = interpolate_latents(ends[2], ends[3], num_steps=5)  # the second row
     expected = generator.generate(walk)
-    out = tmp_path / "walk.png"
-    assert (
-        main(
-            [
-                "interpolate",
-                "dcgan_fashion_mnist",
-                "--steps",
-                "5",
-                "--rows",
-                "2",
-                "--seed",
-                "5",
-                "--out",
-                str(out),
-            ]
-        )
-        == 0
-    )
-    grid = _png(out)
+    walks = ["interpolate", "dcgan_fashion_mnist", "--steps", "5", "--rows", "2", "--seed", "5"]
+    assert main([*walks, "--out", str(tmp_path / "walk.png")]) == 0
+    grid = _png(tmp_path / "walk.png")
     height = expected.shape[1]
     assert grid.shape == (2 * height + 2, 5 * height + 4 * 2)
     np.testing.assert_array_equal(grid[height + 2 :], image_grid(expected, 5)[..., 0])
 
-    gif = tmp_path / "walk.gif"
-    assert (
-        main(
-            [
-                "interpolate",
-                "dcgan_fashion_mnist",
-                "--steps",
-                "5",
-                "--rows",
-                "2",
-                "--seed",
-                "5",
-                "--out",
-                str(gif),
-            ]
-        )
-        == 0
-    )
-    with Image.open(gif) as animation:
+    assert main([*walks, "--out", str(tmp_path / "walk.gif")]) == 0
+    with Image.open(tmp_path / "walk.gif") as animation:
         assert animation.n_frames == 5
         animation.seek(4)  # the last step: both walks' end points
         last = np.asarray(animation.convert("L"))
