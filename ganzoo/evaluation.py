@@ -21,6 +21,7 @@ import numpy as np
 from ganzoo.export.manifest import MANIFEST_FILE_NAME
 from ganzoo.export.manifest import read_manifest
 from ganzoo.export.manifest import write_manifest
+from ganzoo.images import to_uint8
 
 
 def default_classifier_dir(export_dir, dataset):
@@ -64,6 +65,24 @@ def _check_write(export_dir, section, num_samples):
             f"{export_dir} with {num_samples:,}-sample numbers (FID is biased in n). "
             f"Evaluate with num_samples >= {previous}, or without writing."
         )
+
+
+def _real_images(dataset, num_samples, seed):
+    """The same seeded subsets for every evaluation: test images, and train images with labels.
+
+    Returns:
+        `(test_images, (train_images, train_labels))`: at most `num_samples`
+        test images and exactly `num_samples` training images, uint8.
+    """
+    from ganzoo.data import load_image_arrays
+
+    test_images, _ = load_image_arrays(dataset, split="test")
+    train_images, train_labels = load_image_arrays(dataset, split="train")
+    rng = np.random.default_rng(seed)
+    num_real = min(num_samples, len(test_images))
+    test_images = test_images[rng.choice(len(test_images), num_real, replace=False)]
+    train_choice = rng.choice(len(train_images), num_samples, replace=False)
+    return test_images, (train_images[train_choice], train_labels[train_choice])
 
 
 class _Stages:
@@ -204,7 +223,6 @@ def evaluate(
     if write:  # before TensorFlow (ganzoo.data) is imported
         _check_write(export_dir, "metrics", num_samples)
 
-    from ganzoo.data import load_image_arrays
     from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
     from ganzoo.export.feature_runtime import OnnxClassifier
     from ganzoo.export.manifest import CONDITIONAL_TASK
@@ -225,13 +243,8 @@ def evaluate(
         progress, ["real images", "real features", "samples", "sample features", "metrics"]
     )
     stages.next()
-    test_images, _ = load_image_arrays(dataset, split="test")
-    train_images, train_labels = load_image_arrays(dataset, split="train")
-    rng = np.random.default_rng(seed)
-    num_real = min(num_samples, len(test_images))
-    test_images = test_images[rng.choice(len(test_images), num_real, replace=False)]
-    train_choice = rng.choice(len(train_images), num_samples, replace=False)
-    train_images, train_labels = train_images[train_choice], train_labels[train_choice]
+    test_images, (train_images, train_labels) = _real_images(dataset, num_samples, seed)
+    num_real = len(test_images)
 
     def unit(pixels):
         return pixels.astype(np.float32) / 127.5 - 1.0
@@ -317,7 +330,6 @@ def evaluate_inception(
         ValueError: for an unknown `resize`, or if `write` would replace
             metrics of more samples.
     """
-    from ganzoo.data import load_image_arrays
     from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
     from ganzoo.export.manifest import CONDITIONAL_TASK
     from ganzoo.export.runtime import OnnxGenerator
@@ -349,14 +361,10 @@ def evaluate_inception(
         ["data and samples", "real test features", "sample features", "real train features"],
     )
     stages.next()
-    test_images, _ = load_image_arrays(dataset, split="test")
-    train_images, _ = load_image_arrays(dataset, split="train")
-    rng = np.random.default_rng(seed)
-    num_real = min(num_samples, len(test_images))
-    test_images = test_images[rng.choice(len(test_images), num_real, replace=False)]
-    train_images = train_images[rng.choice(len(train_images), num_samples, replace=False)]
+    test_images, (train_images, _) = _real_images(dataset, num_samples, seed)
+    num_real = len(test_images)
     fake_images, _ = _generate(generator, num_samples, seed)
-    fake_images = np.clip(np.rint((fake_images + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    fake_images = to_uint8(fake_images)
     network = FIDInceptionV3(
         weights=str(weights_path), resize="pytorch_fid" if resize == "pytorch_fid" else None
     )

@@ -210,6 +210,10 @@ def load(name_or_path, zoo_dir=None, providers=None):
         FileNotFoundError, ValueError: as `find`, or as the runtime class.
     """
     entry = find(name_or_path, zoo_dir)
+    if entry.task not in RUNTIMES:
+        raise ValueError(
+            f"'{entry.directory}' is a '{entry.task}' export; ganzoo runs {sorted(RUNTIMES)}."
+        )
     module_name, class_name = RUNTIMES[entry.task]
     runtime_class = getattr(importlib.import_module(module_name), class_name)
     return runtime_class(entry.directory, providers=providers)
