@@ -418,9 +418,13 @@ def _run_translate(args):
         )
     height, width, channels = entry.manifest["image_shape"]
     multiple = entry.manifest.get("size_multiple", 1)
+    min_size = entry.manifest.get("min_size", multiple)
     size = None if args.resize == 0 else (args.resize or height, args.resize or width)
-    if size is not None and (size[0] % multiple or size[1] % multiple):
-        raise UsageError(f"--resize must be a multiple of {multiple}. Received: {args.resize}.")
+    if size is not None and (size[0] % multiple or size[1] % multiple or min(size) < min_size):
+        raise UsageError(
+            f"--resize must be a multiple of {multiple} and at least {min_size}. "
+            f"Received: {args.resize}."
+        )
     # Read every image before loading the model: a bad file fails in seconds.
     arrays = []
     for path in paths:
@@ -434,17 +438,20 @@ def _run_translate(args):
             raise ValueError(f"cannot read '{path}' as an image: {error}") from None
         if pixels.ndim == 2:
             pixels = pixels[..., None]
-        if pixels.shape[0] % multiple or pixels.shape[1] % multiple:
+        rows, columns = pixels.shape[:2]
+        if rows % multiple or columns % multiple or min(rows, columns) < min_size:
             raise UsageError(
                 f"'{path}' is {pixels.shape[1]}x{pixels.shape[0]}; the network needs sides "
-                f"that are multiples of {multiple}. Drop --resize 0, or pass --resize N."
+                f"that are multiples of {multiple} and at least {min_size}. Drop --resize 0, "
+                "or pass --resize N."
             )
         arrays.append(pixels)
     translator = zoo.load(entry.directory)
     out.mkdir(parents=True, exist_ok=True)
     for path, pixels in zip(paths, arrays, strict=True):
         images = pixels[None].astype(np.float32) / 127.5 - 1.0
-        translated = translator.translate(images)
+        # Scaled from pixels here, so an image with no dark pixel is no mistake.
+        translated = translator.translate(images, assume_scaled=True)
         save_png(translator.to_uint8(translated)[0], out / f"{path.stem}.png")
     print(
         f"Translated {len(paths)} image{'s' if len(paths) > 1 else ''} "

@@ -14,18 +14,23 @@ def sample_latents(num_samples, latent_dim, seed=None):
     Args:
         num_samples: int, number of latent vectors.
         latent_dim: int, size of each vector.
-        seed: int or None. The same seed gives the same vectors
-            (`np.random.default_rng(seed)`).
+        seed: int >= 0 or None (fresh entropy). The same seed gives the
+            same vectors (`np.random.default_rng(seed)`).
 
     Returns:
         float32 array of shape `(num_samples, latent_dim)`.
 
     Raises:
-        ValueError: if `num_samples` or `latent_dim` is not a positive int.
+        ValueError: if `num_samples` or `latent_dim` is not a positive int, or
+            `seed` is not None or an int >= 0 (a bool is neither).
     """
     for name, value in (("num_samples", num_samples), ("latent_dim", latent_dim)):
-        if not isinstance(value, (int, np.integer)) or value <= 0:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
             raise ValueError(f"`{name}` must be a positive int. Received: {value!r}")
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0
+    ):
+        raise ValueError(f"`seed` must be None or an int >= 0. Received: {seed!r}")
     rng = np.random.default_rng(seed)
     return rng.standard_normal((int(num_samples), int(latent_dim)), dtype=np.float32)
 

@@ -260,6 +260,8 @@ def test_translate_turns_image_files_into_the_runtimes_translations(tmp_path, ca
     for argv, message in [
         ([str(tmp_path / "missing.png")], "no such image file"),
         ([inputs[0], str(tmp_path / "other" / "a.png")], "both be written as a.png"),
+        # A multiple of 4 that used to fail inside onnxruntime.
+        ([inputs[0], "--resize", "4"], "a multiple of 4 and at least 8"),
     ]:
         assert main(["translate", str(G_X_TO_Y), *argv, "--out", str(tmp_path / "x")]) == 2
         assert message in capsys.readouterr().err

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganzoo.export import input_checks
 from ganzoo.export.export_steps import check_dataset
 from ganzoo.export.export_steps import check_extra_files
 from ganzoo.export.export_steps import check_parity
@@ -160,6 +161,7 @@ def export_classifier(
             input_signature,
             [PROBABILITIES_OUTPUT_NAME, FEATURES_OUTPUT_NAME],
             DEFAULT_OPSET,
+            input_checks=input_checks.image_values,
         )
         max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
         check_parity(

@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganzoo.export import input_checks
 from ganzoo.export.export_steps import check_dataset
 from ganzoo.export.export_steps import check_extra_files
 from ganzoo.export.export_steps import check_generated_images
@@ -147,7 +148,14 @@ def export_conditional_generator(
             tf.TensorSpec((None,), tf.int32, name=LABEL_INPUT_NAME),
         ]
         saved_model_path, onnx_path = write_artifacts(
-            generator, staging, input_signature, [IMAGES_OUTPUT_NAME], DEFAULT_OPSET
+            generator,
+            staging,
+            input_signature,
+            [IMAGES_OUTPUT_NAME],
+            DEFAULT_OPSET,
+            input_checks=lambda z, labels: (
+                input_checks.finite_latents(z) + input_checks.label_range(labels, num_classes)
+            ),
         )
         max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
         check_parity(

@@ -398,14 +398,21 @@ def write_export_manifest(
     write_manifest(manifest, staging / MANIFEST_FILE_NAME)
 
 
-def write_artifacts(model, staging, input_signature, output_names, opset):
+def write_artifacts(model, staging, input_signature, output_names, opset, input_checks=None):
     """Write `saved_model/` and `model.onnx` of `model` into `staging`.
+
+    `input_checks` (see `ganzoo.export.input_checks`) go into the SavedModel
+    only: ONNX has no assertion op, its runtimes check in NumPy.
 
     Returns:
         tuple `(saved_model_path, onnx_path)` of `pathlib.Path`s.
     """
     saved_model_path = export_saved_model(
-        model, staging / SAVED_MODEL_DIR_NAME, input_signature, output_names=output_names
+        model,
+        staging / SAVED_MODEL_DIR_NAME,
+        input_signature,
+        output_names=output_names,
+        input_checks=input_checks,
     )
     onnx_path = export_onnx(
         model, staging / ONNX_FILE_NAME, input_signature, output_names=output_names, opset=opset

@@ -8,6 +8,7 @@ import numpy as np
 
 from ganzoo.export.manifest import CLASSIFICATION_TASK
 from ganzoo.export.onnx_export import OnnxExport
+from ganzoo.images import check_image_values
 
 PROBABILITIES_OUTPUT_NAME = "probabilities"
 FEATURES_OUTPUT_NAME = "features"
@@ -134,15 +135,4 @@ class OnnxClassifier(OnnxExport):
                 f"`images` must have shape (num_images, {', '.join(map(str, self.image_shape))})"
                 f". Received shape: {images.shape}."
             )
-        if images.size == 0:
-            return
-        if not np.isfinite(images).all():
-            raise ValueError("`images` contains NaN or infinity.")
-        low, high = float(images.min()), float(images.max())
-        # A float32 tanh can overshoot by an ulp or so; pixels scaled from
-        # [0, 255] overshoot by orders of magnitude more.
-        if low < -1.0 - 1e-3 or high > 1.0 + 1e-3:
-            raise ValueError(
-                f"`images` must have values in [-1, 1]. Received values in [{low}, {high}]; "
-                "scale uint8 pixels as `x / 127.5 - 1`."
-            )
+        check_image_values(images)

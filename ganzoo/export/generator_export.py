@@ -3,6 +3,7 @@
 import keras
 import tensorflow as tf
 
+from ganzoo.export import input_checks
 from ganzoo.export.export_steps import check_dataset
 from ganzoo.export.export_steps import check_extra_files
 from ganzoo.export.export_steps import check_generated_images
@@ -135,7 +136,12 @@ def export_generator(
     with staged_export(directory) as staging:
         input_signature = [tf.TensorSpec((None, latent_dim), tf.float32, name=LATENT_INPUT_NAME)]
         saved_model_path, onnx_path = write_artifacts(
-            generator, staging, input_signature, [IMAGES_OUTPUT_NAME], DEFAULT_OPSET
+            generator,
+            staging,
+            input_signature,
+            [IMAGES_OUTPUT_NAME],
+            DEFAULT_OPSET,
+            input_checks=input_checks.finite_latents,
         )
         max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
         check_parity(

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganzoo.export import input_checks
 from ganzoo.export.export_steps import check_dataset
 from ganzoo.export.export_steps import check_extra_files
 from ganzoo.export.export_steps import check_generated_images
@@ -55,8 +56,12 @@ def export_image_translator(
     Writes `directory/` with `saved_model/` (endpoint `serve`, also
     `serving_default`: input `images`, output `translated_images`),
     `model.onnx` (same names; batch, height and width dynamic), `manifest.json`
-    (task `"image_to_image_translation"`, the domains, the training size and
-    `size_multiple`) and any `extra_files`. Before publishing, both artifacts
+    (task `"image_to_image_translation"`, the domains, the training size,
+    `size_multiple` and `min_size`, the smallest side the network takes, found
+    by running it) and any `extra_files`. The SavedModel refuses images that
+    are not finite, leave `[-1, 1]`, or have sides that are not multiples of
+    `size_multiple` or are below `min_size` (`tf.errors.InvalidArgumentError`
+    from an in-graph assertion). Before publishing, both artifacts
     run on seeded images uniform in `[-1, 1]` at every size in
     `parity_image_sizes` and every batch size in `parity_batch_sizes`, and are
     compared with `generator(images, training=False)`. Built in a hidden
@@ -97,7 +102,8 @@ def export_image_translator(
         ValueError: if the generator's input is not one float32 `"images"`
             tensor with dynamic height and width, its output does not match the
             input shape or leaves `[-1, 1]`, a parity size is not a multiple of
-            `size_multiple`, or an argument is out of range.
+            `size_multiple` or is below `min_size`, or an argument is out of
+            range.
         FileExistsError: if `directory` exists and `overwrite` is False.
         ParityError: if an artifact differs from the in-memory generator by
             more than `tolerance`; nothing is written in that case.
@@ -129,6 +135,13 @@ def export_image_translator(
     directory = export_directory(directory, overwrite)
     # Trained under a mixed policy or not, the artifacts are float32.
     generator = float32_network(generator)
+    min_size = _min_size(generator, size_multiple, image_shape)
+    too_small = [size for size in image_sizes if min(size) < min_size]
+    if too_small:
+        raise ValueError(
+            f"`parity_image_sizes` {too_small} are below the network's minimum image "
+            f"size of {min_size}x{min_size}."
+        )
 
     # Check the generator's outputs before spending time on the conversions.
     rng = np.random.default_rng(seed)
@@ -152,7 +165,15 @@ def export_image_translator(
             tf.TensorSpec((None, None, None, channels), tf.float32, name=IMAGES_INPUT_NAME)
         ]
         saved_model_path, onnx_path = write_artifacts(
-            generator, staging, input_signature, [IMAGES_OUTPUT_NAME], DEFAULT_OPSET
+            generator,
+            staging,
+            input_signature,
+            [IMAGES_OUTPUT_NAME],
+            DEFAULT_OPSET,
+            input_checks=lambda images: (
+                input_checks.image_values(images)
+                + input_checks.image_size(images, size_multiple, min_size)
+            ),
         )
         max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
         check_parity(
@@ -170,6 +191,7 @@ def export_image_translator(
             outputs=[image_tensor_entry(IMAGES_OUTPUT_NAME, [None, None, channels])],
             image_shape=list(image_shape),
             size_multiple=size_multiple,
+            min_size=min_size,
             source_domain=source_domain,
             target_domain=target_domain,
             dataset=dataset,
@@ -220,6 +242,26 @@ def _size_multiple(generator, size_multiple):
     if isinstance(size_multiple, bool) or not isinstance(size_multiple, int) or size_multiple < 1:
         raise ValueError(f"`size_multiple` must be a positive int. Received: {size_multiple!r}.")
     return size_multiple
+
+
+def _min_size(generator, size_multiple, image_shape):
+    """The smallest side, a multiple of `size_multiple`, the network can translate.
+
+    Found by running it on one square image of each multiple in turn: a side
+    can be too small for a layer although it is a multiple (ResNet-6 at 4x4
+    downsamples to 1x1, which its reflection padding cannot pad).
+    """
+    largest = min(image_shape[:2])
+    for side in range(size_multiple, largest + size_multiple, size_multiple):
+        try:
+            generator(np.zeros((1, side, side, image_shape[2]), np.float32), training=False)
+        except (ValueError, tf.errors.InvalidArgumentError):
+            continue
+        return side
+    raise ValueError(
+        f"The generator '{generator.name}' fails on every square image from "
+        f"{size_multiple}x{size_multiple} to its training size {largest}x{largest}."
+    )
 
 
 def _image_shape(image_shape, channels):

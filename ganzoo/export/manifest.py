@@ -24,7 +24,15 @@ dimensions):
   `feature_dim`, int, the size of the `features` output; `test_accuracy`,
   float in `[0, 1]` or null.
 - image translators only: `size_multiple`, int, the number height and width
-  must be multiples of; `source_domain` and `target_domain`, str or null.
+  must be multiples of; `min_size`, int, the smallest height and width the
+  network takes (a multiple of `size_multiple`); `source_domain` and
+  `target_domain`, str or null.
+
+Input contracts: every input entry gives its shape and dtype; `z` must be
+finite, `label` within its `range`, images finite and within their
+`value_range` (and, for translators, sides multiples of `size_multiple` and at
+least `min_size`). The SavedModel enforces these with in-graph assertions;
+the ONNX graph cannot, so `ganzoo.export`'s runtimes check them in NumPy.
 - `dataset`: str or null; `training_config`: JSON object.
 - `versions`: package versions at export time.
 - `parity`: `{"batch_sizes", "tolerance", "max_abs_diff": {"saved_model",
@@ -78,7 +86,7 @@ _REQUIRED_KEYS = (
 _TASK_KEYS = {
     CLASSIFICATION_TASK: ("class_names", "feature_dim", "test_accuracy"),
     CONDITIONAL_TASK: ("latent_dim", "num_classes", "class_names"),
-    TRANSLATION_TASK: ("size_multiple", "source_domain", "target_domain"),
+    TRANSLATION_TASK: ("size_multiple", "min_size", "source_domain", "target_domain"),
 }
 _GENERATOR_KEYS = ("latent_dim",)
 
@@ -116,6 +124,7 @@ def build_manifest(
     feature_dim=None,
     test_accuracy=None,
     size_multiple=None,
+    min_size=None,
     source_domain=None,
     target_domain=None,
     dataset=None,
@@ -146,6 +155,8 @@ def build_manifest(
             accuracy on the dataset's test split, or None if not measured.
         size_multiple: for `"image_to_image_translation"`: int > 0, what
             height and width must be multiples of.
+        min_size: for `"image_to_image_translation"`: int, a positive
+            multiple of `size_multiple`, the smallest height and width.
         source_domain, target_domain: for `"image_to_image_translation"`:
             str or None, the names of the input and output domains.
         dataset: str or None, the training dataset's name.
@@ -175,6 +186,7 @@ def build_manifest(
     elif task == TRANSLATION_TASK:
         task_fields = {
             "size_multiple": size_multiple,
+            "min_size": min_size,
             "source_domain": source_domain,
             "target_domain": target_domain,
         }
@@ -362,6 +374,13 @@ def _translation_problems(manifest):
     size_multiple = manifest["size_multiple"]
     if not _is_int(size_multiple) or size_multiple < 1:
         problems.append(f"`size_multiple` must be a positive int, got {size_multiple!r}")
+    else:
+        min_size = manifest["min_size"]
+        if not _is_int(min_size) or min_size < 1 or min_size % size_multiple:
+            problems.append(
+                f"`min_size` must be a positive multiple of `size_multiple` ({size_multiple}), "
+                f"got {min_size!r}"
+            )
     for key in ("source_domain", "target_domain"):
         if manifest[key] is not None and not isinstance(manifest[key], str):
             problems.append(f"`{key}` must be a string or null, got {manifest[key]!r}")

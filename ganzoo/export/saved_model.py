@@ -10,13 +10,15 @@ SERVING_ENDPOINT = "serve"
 DEFAULT_SIGNATURE = "serving_default"
 
 
-def export_saved_model(model, path, input_signature, *, output_names=None):
+def export_saved_model(model, path, input_signature, *, output_names=None, input_checks=None):
     """Write `model`'s inference pass as a SavedModel.
 
     The artifact has one endpoint, `serve`, which is also the default serving
     signature `serving_default` (what TF Serving calls). Both take the inputs
     by the spec names, with a dynamic batch dimension, and return a dictionary
-    keyed by `output_names`. The model runs with `training=False`.
+    keyed by `output_names`. The model runs with `training=False`. With
+    `input_checks`, a call whose inputs break their contract fails with
+    `tf.errors.InvalidArgumentError` before the model runs.
 
     Args:
         model: a built `keras.Model` (a network, never a training wrapper).
@@ -27,6 +29,9 @@ def export_saved_model(model, path, input_signature, *, output_names=None):
             `[tf.TensorSpec((None, 128), tf.float32, name="z")]`.
         output_names: optional sequence of output names, one per model
             output. Defaults to `output_0`, `output_1`, ...
+        input_checks: optional callable taking the input tensors in signature
+            order and returning a list of assertion ops (see
+            `ganzoo.export.input_checks`), run before the model.
 
     Returns:
         `pathlib.Path` of the written SavedModel directory.
@@ -63,6 +68,9 @@ def export_saved_model(model, path, input_signature, *, output_names=None):
     specs = export_signature[0] if len(export_signature) == 1 else export_signature
 
     def serve(*inputs):
+        if input_checks is not None:
+            with tf.control_dependencies(input_checks(*inputs)):
+                inputs = [tf.identity(tensor) for tensor in inputs]
         return serving_model(inputs[0] if len(inputs) == 1 else list(inputs), training=False)
 
     module = tf.Module()

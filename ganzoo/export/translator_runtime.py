@@ -7,6 +7,7 @@ import numpy as np
 
 from ganzoo.export.manifest import TRANSLATION_TASK
 from ganzoo.export.onnx_export import OnnxExport
+from ganzoo.images import check_image_values
 from ganzoo.images import to_uint8
 
 IMAGES_INPUT_NAME = "images"
@@ -19,7 +20,7 @@ class OnnxImageTranslator(OnnxExport):
     Reads `manifest.json` and the ONNX file it names from an export directory
     written by `ganzoo.export.export_image_translator`. The network is fully
     convolutional: any batch size and any height and width that are multiples
-    of `size_multiple` work.
+    of `size_multiple` and at least `min_size` work.
 
     Args:
         directory: `str` or `pathlib.Path` of the export directory.
@@ -56,6 +57,11 @@ class OnnxImageTranslator(OnnxExport):
         return self._manifest["size_multiple"]
 
     @property
+    def min_size(self):
+        """int, the smallest height and width the network takes."""
+        return self._manifest["min_size"]
+
+    @property
     def source_domain(self):
         """str or None, the name of the input domain."""
         return self._manifest["source_domain"]
@@ -65,20 +71,28 @@ class OnnxImageTranslator(OnnxExport):
         """str or None, the name of the output domain."""
         return self._manifest["target_domain"]
 
-    def translate(self, images):
+    def translate(self, images, *, assume_scaled=False):
         """Translates images from the source domain to the target domain.
 
         Args:
             images: float32 NumPy array of shape `(batch, height, width,
-                channels)`, values in `[-1, 1]`, height and width multiples of
-                `size_multiple`. It is not cast: pass float32.
+                channels)`, finite values in `[-1, 1]` with at least one
+                negative value in the batch, height and width multiples of
+                `size_multiple` and at least `min_size`. It is not cast: pass
+                float32.
+            assume_scaled: bool; True skips the check for a negative value,
+                for images known to be scaled from `[0, 255]` pixels that have
+                no pixel darker than mid-gray.
 
         Returns:
             float32 NumPy array of the same shape, values in `[-1, 1]`.
 
         Raises:
             TypeError: if `images` is not a float32 NumPy array.
-            ValueError: if its shape does not fit the network.
+            ValueError: if its shape does not fit the network, or its values
+                are not finite, leave `[-1, 1]` (e.g. `[0, 255]` pixels), or
+                hold nothing below 0 (`[0, 1]` data); the message names the
+                scaling that fixes it.
         """
         if not isinstance(images, np.ndarray) or images.dtype != np.float32:
             received = images.dtype if isinstance(images, np.ndarray) else type(images).__name__
@@ -92,15 +106,16 @@ class OnnxImageTranslator(OnnxExport):
             or images.shape[3] != channels
             or images.shape[1] % self.size_multiple
             or images.shape[2] % self.size_multiple
-            or 0 in images.shape[1:3]
+            or min(images.shape[1:3]) < self.min_size
         ):
             raise ValueError(
                 f"`images` must have shape (batch, height, width, {channels}) with height "
-                f"and width positive multiples of {self.size_multiple}. Received shape "
-                f"{images.shape}."
+                f"and width multiples of {self.size_multiple} and at least {self.min_size}. "
+                f"Received shape {images.shape}."
             )
         if images.shape[0] == 0:
             return np.zeros(images.shape, dtype=np.float32)
+        check_image_values(images, refuse_unit_range=not assume_scaled)
         (translated,) = self._session.run([IMAGES_OUTPUT_NAME], {IMAGES_INPUT_NAME: images})
         return translated
 

