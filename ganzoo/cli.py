@@ -477,7 +477,14 @@ def _run_train(args):
         recipe_path(args.recipe)  # a clear error before TensorFlow is imported
     except FileNotFoundError as error:
         raise UsageError(str(error)) from error
-    result = load_recipe(args.recipe).main(args.recipe_args)
+    recipe = load_recipe(args.recipe)
+    # The recipe's argparse names itself after argv[0]: `ganzoo train NAME`
+    # in its usage and errors, not `ganzoo`.
+    program, sys.argv[0] = sys.argv[0], f"ganzoo train {args.recipe}"
+    try:
+        result = recipe.main(args.recipe_args)
+    finally:
+        sys.argv[0] = program
     return result if isinstance(result, int) else 0
 
 

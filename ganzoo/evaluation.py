@@ -157,6 +157,7 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0, lab
         10-class set); with `labels`, also `label_accuracy`, the share of
         images the classifier assigns to their class.
     """
+    from ganzoo.metrics import class_entropy_bits
     from ganzoo.metrics import frechet_distance
     from ganzoo.metrics import inception_score
     from ganzoo.metrics import kernel_inception_distance
@@ -165,8 +166,6 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0, lab
     kid = kernel_inception_distance(real_features, fake_features, seed=seed)
     precision_and_recall = precision_recall(real_features, fake_features, k=3)
     score = inception_score(fake_probabilities)
-    counts = np.bincount(fake_probabilities.argmax(axis=1), minlength=fake_probabilities.shape[1])
-    shares = counts[counts > 0] / counts.sum()
     metrics = {
         "fid_domain": float(frechet_distance(real_features, fake_features)),
         "kid_domain": float(kid.mean),
@@ -175,7 +174,7 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0, lab
         "recall_domain": float(precision_and_recall.recall),
         "inception_score_domain": float(score.mean),
         "inception_score_domain_std": float(score.std),
-        "class_entropy_bits": float(-(shares * np.log2(shares)).sum()),
+        "class_entropy_bits": class_entropy_bits(fake_probabilities),
     }
     if labels is not None:
         metrics["label_accuracy"] = float(np.mean(fake_probabilities.argmax(axis=1) == labels))

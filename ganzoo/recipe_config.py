@@ -50,14 +50,27 @@ def parse_config(config_class, presets, argv, description=None):
         An instance of `config_class`.
     """
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--preset", default="default", choices=sorted(presets))
+    parser.add_argument(
+        "--preset",
+        default="default",
+        choices=sorted(presets),
+        help="a named set of defaults the flags below override (default: default)",
+    )
     for field in dataclasses.fields(config_class):
         flag = "--" + field.name.replace("_", "-")
         kind = _value_type(field.type)
+        # The value without --preset; a preset may set another.
+        help_text = (
+            "required"
+            if field.default is dataclasses.MISSING
+            else f"default: {field.default!r} (a preset may change it)"
+        )
         if kind is bool:
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None)
+            parser.add_argument(
+                flag, action=argparse.BooleanOptionalAction, default=None, help=help_text
+            )
         else:
-            parser.add_argument(flag, type=kind, default=None)
+            parser.add_argument(flag, type=kind, default=None, help=help_text)
     args = vars(parser.parse_args(argv))
     preset = args.pop("preset")
     overrides = {key: value for key, value in args.items() if value is not None}

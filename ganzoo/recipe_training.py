@@ -332,27 +332,43 @@ class CollapsedGeneratorError(ValueError):
 MIN_PIXEL_STD = 0.02
 # Share of pixels within 1e-3 of -1 or 1 above which the outputs are saturated.
 MAX_SATURATED_SHARE = 0.98
+# Below this share of log2(num_classes) bits of class entropy, samples lack most classes.
+MIN_CLASS_ENTROPY_SHARE = 0.5
 
 
-def check_samples_before_export(images, force=False):
+def check_samples_before_export(
+    images, force=False, *, dataset=None, class_probabilities=None, subject="the generator"
+):
     """Refuses to export a generator whose samples are constant, saturated or not finite.
 
-    A diverged run (e.g. `--learning-rate 1000`: every pixel at -1) or one
+    A diverged run (e.g. `--learning-rate 1000`: every pixel at -1), one
     that collapsed to a single image (per-pixel standard deviation across
     samples near 0: the generator ignores `z`, the extreme of the "Helvetica
     scenario" of Goodfellow et al. 2014, Sec. 6 and Goodfellow 2016, Sec.
-    5.1.1) trains without an error; this check stops it at the export. The
-    run's backup is kept, so the same command with `--force` exports it
-    anyway, without training again.
+    5.1.1), or one that dropped most classes (with `class_probabilities`:
+    the entropy of the predicted classes under half the `log2(num_classes)`
+    of a balanced dataset, i.e. fewer than about the square root of the
+    classes are drawn) trains without an error; this check stops it at the
+    export. The run's backup is kept, so the same command with `--force`
+    exports it anyway, without training again.
 
     Args:
         images: float array of shape `(num_samples, height, width,
             channels)`, values in `[-1, 1]`, from fixed latents; at least 2.
         force: bool, only warn.
+        dataset: optional str; when the zoo has a domain classifier for it
+            (`exported/classifiers/<dataset>`), its class probabilities for
+            `images` are the `class_probabilities`.
+        class_probabilities: optional float array `(num_samples,
+            num_classes)`, a domain classifier's class probabilities for
+            `images`.
+        subject: str naming the network in the message, e.g. `"G (sneaker
+            -> ankle boot)"`.
 
     Returns:
         dict with `pixel_std` (mean over pixels of the per-pixel standard
-        deviation across samples) and `saturated_share`.
+        deviation across samples), `saturated_share` and `class_entropy_bits`
+        (None without `class_probabilities`).
 
     Raises:
         CollapsedGeneratorError: (a `ValueError`) naming the failed check,
@@ -360,13 +376,17 @@ def check_samples_before_export(images, force=False):
     """
     import numpy as np
 
+    from ganzoo.metrics import class_entropy_bits
+
+    if class_probabilities is None and dataset is not None:
+        class_probabilities = domain_class_probabilities(images, dataset)
     images = np.asarray(images, dtype=np.float64)
     if images.ndim != 4 or len(images) < 2:
         raise ValueError(
             f"`images` must have shape (num_samples >= 2, height, width, channels). "
             f"Received shape {images.shape}."
         )
-    stats = {"pixel_std": None, "saturated_share": None}
+    stats = {"pixel_std": None, "saturated_share": None, "class_entropy_bits": None}
     problem = None
     finite = np.isfinite(images).all(axis=(1, 2, 3))
     if not finite.all():
@@ -374,15 +394,27 @@ def check_samples_before_export(images, force=False):
     else:
         stats["pixel_std"] = float(images.std(axis=0).mean())
         stats["saturated_share"] = float((np.abs(images) > 1 - 1e-3).mean())
+        if class_probabilities is not None:
+            stats["class_entropy_bits"] = class_entropy_bits(class_probabilities)
+            balanced = float(np.log2(np.shape(class_probabilities)[1]))
         if stats["saturated_share"] > MAX_SATURATED_SHARE:
             problem = (
                 f"{stats['saturated_share']:.1%} of the pixels of {len(images)} samples are "
-                "at -1 or 1: the generator diverged"
+                f"at -1 or 1: {subject} diverged"
             )
         elif stats["pixel_std"] < MIN_PIXEL_STD:
             problem = (
                 f"the {len(images)} samples are nearly the same image (per-pixel std "
-                f"{stats['pixel_std']:.4f} < {MIN_PIXEL_STD}): the generator collapsed"
+                f"{stats['pixel_std']:.4f} < {MIN_PIXEL_STD}): {subject} collapsed"
+            )
+        elif (
+            stats["class_entropy_bits"] is not None
+            and stats["class_entropy_bits"] < MIN_CLASS_ENTROPY_SHARE * balanced
+        ):
+            problem = (
+                f"the classes of {len(images)} samples have an entropy of "
+                f"{stats['class_entropy_bits']:.2f} bits, under {MIN_CLASS_ENTROPY_SHARE:.0%} "
+                f"of the {balanced:.2f} of a balanced dataset: {subject} dropped most classes"
             )
     if problem is not None:
         message = f"Not exporting: {problem}."
@@ -393,6 +425,34 @@ def check_samples_before_export(images, force=False):
             )
         print(f"Warning: {message} Exporting because of --force.")
     return stats
+
+
+def domain_class_probabilities(images, dataset):
+    """The zoo's domain classifier's class probabilities for `images`, if it has one.
+
+    Args:
+        images: float32 array `(num_samples, height, width, channels)` in
+            `[-1, 1]`.
+        dataset: str, the dataset name (`exported/classifiers/<dataset>`).
+
+    Returns:
+        float32 array `(num_samples, num_classes)`, or None when the zoo has no
+        classifier for `dataset` or it takes images of another shape.
+    """
+    import numpy as np
+
+    from ganzoo.export import OnnxClassifier
+    from ganzoo.export.manifest import MANIFEST_FILE_NAME
+    from ganzoo.zoo import default_zoo_dir
+
+    directory = default_zoo_dir() / "classifiers" / dataset
+    if not (directory / MANIFEST_FILE_NAME).is_file():
+        return None
+    classifier = OnnxClassifier(directory)
+    images = np.asarray(images, dtype=np.float32)
+    if images.shape[1:] != classifier.image_shape:
+        return None
+    return classifier.predict(images)[0]
 
 
 def generator_selection_callbacks(config, classifier_dir):

@@ -178,7 +178,9 @@ def train(config):
         return gan, None
     # A diverged or collapsed generator is not published (`--force` overrides).
     labels = [index % info.num_classes for index in range(256)]
-    check_samples_before_export(gan.generate(labels, seed=config.seed), force=config.force)
+    check_samples_before_export(
+        gan.generate(labels, seed=config.seed), force=config.force, dataset=config.dataset
+    )
     # The averaged generator when `generator_ema_decay` is set.
     export_path = export_conditional_generator(
         gan.sampling_generator,

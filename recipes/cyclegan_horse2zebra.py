@@ -59,6 +59,7 @@ from ganzoo.networks import ResNetGenerator
 from ganzoo.networks import UNetGenerator
 from ganzoo.precision import global_dtype_policy
 from ganzoo.recipe_training import check_export_path
+from ganzoo.recipe_training import check_samples_before_export
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import training_record
 from ganzoo.schedules import ConstantThenLinearDecay
@@ -128,6 +129,8 @@ class Config:
     overwrite: bool = True
     # Discard the run's backup and train from the start, even with other settings.
     fresh: bool = False
+    # Export even translators whose outputs look collapsed or diverged.
+    force: bool = False
 
 
 # The same model at CPU size, on real Fashion-MNIST sneakers and ankle
@@ -172,6 +175,7 @@ PRESETS = {
     },
     # A few steps with tiny networks: the end-to-end test (pass --data-dir).
     "smoke": {
+        "force": True,
         "image_size": 16,
         "load_size": 20,
         "num_residual_blocks": 1,
@@ -279,6 +283,36 @@ def evaluate(cycle_gan, config):
         load_test_images(config, "testB"),
         lambda images: classifier.predict(images)[0],
     )
+
+
+def check_translations_before_export(cycle_gan, config, num_images=64):
+    """Refuses to export a pair whose translations are constant, saturated or not finite.
+
+    `ganzoo.recipe_training.check_samples_before_export` on each generator's
+    translations of `num_images` training images of its source domain: a
+    generator that ignores its input (every output the same image) or
+    diverged is stopped before export, the backup kept for `--force`.
+
+    Raises:
+        CollapsedGeneratorError: naming the direction, unless `config.force`.
+    """
+    directions = (
+        ("G", cycle_gan.sampling_generator_g, "trainA", config.domain_x, config.domain_y),
+        ("F", cycle_gan.sampling_generator_f, "trainB", config.domain_y, config.domain_x),
+    )
+    for name, generator, split, source, target in directions:
+        images = load_unpaired_images(
+            config.dataset,
+            split,
+            data_dir=config.data_dir,
+            image_size=config.image_size,
+            take=num_images,
+        )
+        check_samples_before_export(
+            generator.predict(images, batch_size=num_images, verbose=0),
+            force=config.force,
+            subject=f"{name} ({source} -> {target})",
+        )
 
 
 def check_pair_directory(export_dir, overwrite):
@@ -392,6 +426,7 @@ def train(config):
         result["translation_scores"] = evaluate(cycle_gan, config)
         print("Translation scores:", result["translation_scores"])
     if config.export and chief:
+        check_translations_before_export(cycle_gan, config)
         record = training_record(
             config,
             "recipes/cyclegan_horse2zebra.py",

@@ -263,7 +263,9 @@ def train(config):
     if not chief:
         return gan, None
     # A diverged or collapsed generator is not published (`--force` overrides).
-    check_samples_before_export(gan.generate(256, seed=config.seed), force=config.force)
+    check_samples_before_export(
+        gan.generate(256, seed=config.seed), force=config.force, dataset=config.dataset
+    )
     # The averaged generator when `generator_ema_decay` is set.
     export_path = export_generator(
         gan.sampling_generator,

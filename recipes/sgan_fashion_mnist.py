@@ -293,7 +293,9 @@ def _learning_rate(config, data):
 
 def _export(config, info, sgan, result, run):
     # A diverged or collapsed generator is not published (`--force` overrides).
-    check_samples_before_export(sgan.generate(256, seed=config.seed), force=config.force)
+    check_samples_before_export(
+        sgan.generate(256, seed=config.seed), force=config.force, dataset=config.dataset
+    )
     training_config = training_record(
         config,
         "recipes/sgan_fashion_mnist.py",

@@ -6,6 +6,7 @@ import tensorflow as tf
 
 from ganzoo.distribution import distribution_strategy
 from ganzoo.distribution import is_chief
+from ganzoo.metrics import class_entropy_bits
 from ganzoo.recipe_training import CollapsedGeneratorError
 from ganzoo.recipe_training import check_samples_before_export
 
@@ -47,3 +48,18 @@ def test_collapsed_diverged_and_non_finite_samples_are_refused_unless_forced(cap
     assert "Exporting because of --force" in capsys.readouterr().out
     with pytest.raises(ValueError, match="num_samples >= 2"):
         check_samples_before_export(varied[:1])
+
+
+def test_samples_that_drop_most_classes_are_refused():
+    rng = np.random.default_rng(0)
+    varied = np.tanh(rng.standard_normal((64, 8, 8, 1)))
+    # NumPy reference: 3 of 10 classes, equally often, are log2(3) = 1.58 bits,
+    # under half of log2(10) = 3.32; 4 classes are 2 bits, over it.
+    three = np.eye(10)[np.arange(64) % 3]
+    with pytest.raises(CollapsedGeneratorError, match=r"1\.58 bits, under 50% of the 3\.32.*G \(a"):
+        check_samples_before_export(varied, class_probabilities=three, subject="G (a -> b)")
+    four = np.eye(10)[np.arange(64) % 4]
+    stats = check_samples_before_export(varied, class_probabilities=four)
+    assert stats["class_entropy_bits"] == pytest.approx(2.0)
+    assert class_entropy_bits(np.eye(10)[np.zeros(5, int)]) == 0.0
+    assert class_entropy_bits(np.eye(10)[np.arange(100) % 10]) == pytest.approx(np.log2(10))

@@ -275,17 +275,19 @@ def test_train_runs_a_recipe_with_its_own_flags(tmp_path, capsys):
     recipe.write_text(
         '"""A recipe that records its flags."""\n'
         "import json, pathlib\n"
+        "import sys\n"
         "def main(argv=None):\n"
-        "    pathlib.Path(__file__).with_suffix('.json').write_text(json.dumps(argv))\n"
+        "    record = {'argv': argv, 'program': sys.argv[0]}\n"
+        "    pathlib.Path(__file__).with_suffix('.json').write_text(json.dumps(record))\n"
         "    return 3\n"
     )
+    program = sys.argv[0]
     assert main(["train", str(recipe), "--preset", "zoo", "--epochs", "2"]) == 3
-    assert json.loads(recipe.with_suffix(".json").read_text()) == [
-        "--preset",
-        "zoo",
-        "--epochs",
-        "2",
-    ]
+    record = json.loads(recipe.with_suffix(".json").read_text())
+    assert record["argv"] == ["--preset", "zoo", "--epochs", "2"]
+    # The recipe's argparse names itself `ganzoo train NAME` in usage and errors.
+    assert record["program"] == f"ganzoo train {recipe}"
+    assert sys.argv[0] == program
     assert main(["train", "no_such_recipe"]) == 2
     assert "dcgan_fashion_mnist" in capsys.readouterr().err  # lists what there is
 

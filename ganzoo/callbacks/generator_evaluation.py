@@ -11,6 +11,7 @@ import tensorflow as tf
 from ganzoo.files import atomic_output
 from ganzoo.images import image_grid
 from ganzoo.latents import sample_latents
+from ganzoo.metrics import class_entropy_bits
 from ganzoo.metrics import frechet_distance
 from ganzoo.metrics import kernel_inception_distance
 from ganzoo.metrics import precision_recall
@@ -192,9 +193,7 @@ class GeneratorEvaluation(keras.callbacks.Callback):
             values["precision"], values["recall"] = result.precision, result.recall
         if self.classifier is not None:
             predictions = _in_batches(self.classifier, images)
-            counts = np.bincount(predictions.argmax(axis=1), minlength=predictions.shape[1])
-            shares = counts[counts > 0] / counts.sum()
-            values["class_entropy"] = float(-(shares * np.log2(shares)).sum()) + 0.0
+            values["class_entropy"] = class_entropy_bits(predictions)
         if logs is not None:
             logs.update(values)
         self.history.append({"epoch": epoch + 1, **values})

@@ -9,6 +9,7 @@ an onnxruntime-only evaluation can use them without TensorFlow:
 - `precision_recall` -> `PrecisionRecall(precision, recall)`.
 - `density_coverage` -> `DensityCoverage(density, coverage)`.
 - `inception_score` -> `InceptionScoreResult(mean, std)`.
+- `class_entropy_bits`: entropy of the predicted-class histogram (mode coverage).
 - `parzen_log_likelihood`, `select_parzen_sigma`, `parzen_window_estimate`
   -> `ParzenEstimate(mean, standard_error, sigma)`: the Parzen-window
   log-likelihood of Goodfellow et al. 2014, Table 1.
@@ -28,6 +29,7 @@ Example:
 
 import importlib
 
+from ganzoo.metrics.class_entropy import class_entropy_bits
 from ganzoo.metrics.frechet_distance import frechet_distance
 from ganzoo.metrics.frechet_distance import frechet_distance_from_statistics
 from ganzoo.metrics.inception_score import InceptionScoreResult
@@ -59,6 +61,7 @@ __all__ = [
     "PAPER_SIGMAS",
     "ParzenEstimate",
     "PrecisionRecall",
+    "class_entropy_bits",
     "density_coverage",
     "frechet_distance",
     "frechet_distance_from_statistics",

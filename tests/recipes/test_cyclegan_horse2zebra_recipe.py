@@ -113,6 +113,28 @@ def test_smoke_preset_trains_on_real_folders_and_exports_both_generators(tmp_pat
             assert translator.translate(images).shape == shape
 
 
+def test_a_translator_that_ignores_its_input_is_not_exported(folder_set, capsys):
+    import dataclasses
+    import types
+
+    import keras
+
+    from ganzoo.recipe_training import CollapsedGeneratorError
+
+    recipe = _load(RECIPE, "cyclegan_horse2zebra")
+    config = recipe.make_config("smoke", data_dir=str(folder_set), force=False)
+    inputs = keras.Input((None, None, 3))
+    # G passes its input through; F returns the same gray image whatever it gets.
+    identity = keras.Model(inputs, inputs)
+    constant = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 0.0 + 0.2)(inputs))
+    pair = types.SimpleNamespace(sampling_generator_g=identity, sampling_generator_f=constant)
+    with pytest.raises(CollapsedGeneratorError, match=r"F \(zebra -> horse\) collapsed"):
+        recipe.check_translations_before_export(pair, config, num_images=8)
+    forced = dataclasses.replace(config, force=True)
+    recipe.check_translations_before_export(pair, forced, num_images=8)
+    assert "F (zebra -> horse) collapsed" in capsys.readouterr().out
+
+
 def test_without_data_it_stops_at_once_and_says_how_to_provide_folders(monkeypatch, tmp_path):
     def not_prepared(tfds_name, split, *, data_dir, download):
         raise AssertionError(f"Dataset {tfds_name}: could not find data in {data_dir}.")
