@@ -21,6 +21,8 @@ imports nothing at start-up and resolves its public names on first access
 - `export_image_translator(generator, directory, *, image_shape, ...)`: the
   same for an image-to-image generator (CycleGAN's G or F) of any size.
 - `OnnxImageTranslator`: onnxruntime-only translation of images.
+- `add_input_checks(export_dir)`: gives an export written before the
+  SavedModel asserted its input contract those assertions.
 
 Example:
 
@@ -42,6 +44,7 @@ _LAZY_ATTRIBUTES = {
     "OnnxConditionalGenerator": "ganzoo.export.conditional_runtime",
     "export_image_translator": "ganzoo.export.image_translator_export",
     "OnnxImageTranslator": "ganzoo.export.translator_runtime",
+    "add_input_checks": "ganzoo.export.input_checks",
 }
 
 __all__ = sorted(_LAZY_ATTRIBUTES)

@@ -161,7 +161,7 @@ def export_classifier(
             input_signature,
             [PROBABILITIES_OUTPUT_NAME, FEATURES_OUTPUT_NAME],
             DEFAULT_OPSET,
-            input_checks=input_checks.image_values,
+            input_checks=input_checks.for_task(CLASSIFICATION_TASK),
         )
         max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
         check_parity(

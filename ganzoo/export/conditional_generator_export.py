@@ -153,9 +153,7 @@ def export_conditional_generator(
             input_signature,
             [IMAGES_OUTPUT_NAME],
             DEFAULT_OPSET,
-            input_checks=lambda z, labels: (
-                input_checks.finite_latents(z) + input_checks.label_range(labels, num_classes)
-            ),
+            input_checks=input_checks.for_task(CONDITIONAL_TASK, num_classes=num_classes),
         )
         max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
         check_parity(

@@ -170,9 +170,8 @@ def export_image_translator(
             input_signature,
             [IMAGES_OUTPUT_NAME],
             DEFAULT_OPSET,
-            input_checks=lambda images: (
-                input_checks.image_values(images)
-                + input_checks.image_size(images, size_multiple, min_size)
+            input_checks=input_checks.for_task(
+                TRANSLATION_TASK, size_multiple=size_multiple, min_size=min_size
             ),
         )
         max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)

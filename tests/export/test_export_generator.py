@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import shutil
 
 import keras
 import numpy as np
@@ -311,3 +312,27 @@ def test_an_interrupted_export_is_cleaned_up_by_the_next(tmp_path):
         (staging / "manifest.json").write_text('{"new": true}')
     assert (directory / "manifest.json").read_text() == '{"new": true}'
     assert sorted(path.name for path in tmp_path.iterdir()) == ["model"]
+
+
+def test_add_input_checks_gives_an_older_savedmodel_its_assertions(exported_directory, tmp_path):
+    from ganzoo.export import add_input_checks
+    from ganzoo.export.saved_model import export_saved_model
+
+    # An export whose SavedModel predates the checks: NaN z gives NaN images.
+    export = tmp_path / "old"
+    shutil.copytree(exported_directory, export, ignore=shutil.ignore_patterns("saved_model"))
+    spec = [tf.TensorSpec((None, LATENT_DIM), tf.float32, name="z")]
+    generator = build_tiny_generator()
+    export_saved_model(generator, export / "saved_model", spec, output_names=["images"])
+    latents = _latents(3)
+    latents[1, 0] = np.nan
+    old = tf.saved_model.load(str(export / "saved_model")).signatures["serving_default"]
+    assert np.isnan(old(z=tf.constant(latents))["images"].numpy()[1]).all()
+    expected = old(z=tf.constant(_latents(3)))["images"].numpy()
+
+    add_input_checks(export)
+    new = tf.saved_model.load(str(export / "saved_model")).signatures["serving_default"]
+    np.testing.assert_array_equal(new(z=tf.constant(_latents(3)))["images"].numpy(), expected)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="`z` must be finite"):
+        new(z=tf.constant(latents))
+    assert _leftovers(export) == []
