@@ -12,7 +12,6 @@ signature's input tensors in order and returns a list of assertion ops, for
 `ganzoo.export.saved_model.export_saved_model`.
 """
 
-import os
 import pathlib
 import shutil
 import uuid
@@ -20,6 +19,7 @@ import uuid
 import numpy as np
 import tensorflow as tf
 
+from ganzoo.export.export_steps import publish
 from ganzoo.export.manifest import CLASSIFICATION_TASK
 from ganzoo.export.manifest import CONDITIONAL_TASK
 from ganzoo.export.manifest import MANIFEST_FILE_NAME
@@ -83,7 +83,8 @@ def label_range(labels, num_classes):
 def image_values(images):
     """`images` are finite and in `[-1, 1]` (to `RANGE_MARGIN`)."""
     finite = tf.reduce_all(tf.math.is_finite(images))
-    magnitude = _max_abs(images)
+    # -inf for an empty batch, which passes.
+    magnitude = tf.reduce_max(tf.abs(images))
     return [
         tf.debugging.Assert(finite, ["`images` must be finite; they hold NaN or infinity."]),
         tf.debugging.Assert(
@@ -116,11 +117,6 @@ def image_size(images, size_multiple, min_size):
             ],
         )
     ]
-
-
-def _max_abs(images):
-    # An empty batch has no maximum; 0 keeps the check true for it.
-    return tf.reduce_max(tf.concat([tf.reshape(tf.abs(images), [-1]), [0.0]], axis=0))
 
 
 def add_input_checks(export_dir):
@@ -188,10 +184,7 @@ def add_input_checks(export_dir):
                     f"The rewrapped SavedModel's '{key}' differs from the original's by "
                     f"{difference:.3g}; '{path}' is left as it was."
                 )
-        retired = path.with_name(f".{path.name}.old-{uuid.uuid4().hex[:8]}")
-        os.replace(path, retired)
-        os.replace(staging, path)
-        shutil.rmtree(retired)
+        publish(staging, path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return path

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganzoo.images import RANGE_MARGIN
 from ganzoo.latents import sample_latents
 from ganzoo.layers import ExponentialMovingAverage
 from ganzoo.losses import get_discriminator_loss
@@ -11,9 +12,6 @@ from ganzoo.losses import get_generator_loss
 from ganzoo.models import stabilizers
 from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
-
-# Tolerated rounding outside [-1, 1] in user pipelines.
-_RANGE_MARGIN = 1e-3
 
 # The losses whose discriminator output is a logit: sigmoid(D(x)) is a probability.
 PROBABILITY_LOSSES = ("minimax", "non_saturating")
@@ -379,7 +377,7 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         # StopOnNonFiniteLoss's to report, by the loss it breaks.
         finite_magnitudes = tf.where(tf.math.is_finite(values), tf.abs(values), 0.0)
         check = tf.debugging.Assert(
-            tf.reduce_max(finite_magnitudes) <= 1.0 + _RANGE_MARGIN,
+            tf.reduce_max(finite_magnitudes) <= 1.0 + RANGE_MARGIN,
             [
                 "Real images must have values in [-1, 1]; scale [0, 255] pixels with "
                 "`images / 127.5 - 1`. The batch at discriminator optimizer step",
@@ -398,7 +396,7 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         self._check_real_images(images)
         low = float(tf.reduce_min(images))
         high = float(tf.reduce_max(images))
-        if low < -1.0 - _RANGE_MARGIN or high > 1.0 + _RANGE_MARGIN:
+        if low < -1.0 - RANGE_MARGIN or high > 1.0 + RANGE_MARGIN:
             raise ValueError(
                 "Real images must have values in [-1, 1] (the range of the "
                 f"generator's tanh). Received values in [{low:.4g}, {high:.4g}]; "
