@@ -21,6 +21,7 @@ def load_image_dataset(
     source="auto",
     data_dir=None,
     take=None,
+    random_flip=False,
 ):
     """Builds a training-ready `tf.data.Dataset` of one image dataset split.
 
@@ -28,7 +29,9 @@ def load_image_dataset(
     for the sources and the order `source="auto"` tries), then:
     `take` -> `cache` (uint8, so the cache is four times smaller than float32)
     -> `shuffle` (buffer = the whole split, reshuffled each epoch) -> `batch`
-    -> scale whole batches to `[-1, 1]` as `x / 127.5 - 1` -> `prefetch`.
+    -> scale whole batches to `[-1, 1]` as `x / 127.5 - 1` -> with
+    `random_flip`, flip each image left-right with probability 1/2 ->
+    `prefetch`.
 
     Args:
         name: `"fashion_mnist"`, `"mnist"` or `"cifar10"`.
@@ -47,6 +50,9 @@ def load_image_dataset(
         data_dir: optional tfds data directory or directory of IDX files.
         take: optional positive `int`; use only the first `take` examples of
             the split (before shuffling), e.g. for smoke runs.
+        random_flip: bool, flip each image left-right with probability 1/2,
+            drawn anew every epoch (seeded by `seed`): the augmentation of
+            CIFAR-10 GAN setups such as StudioGAN's (`apply_rflip`).
 
     Returns:
         `tf.data.Dataset` yielding float32 images of shape
@@ -97,13 +103,28 @@ def load_image_dataset(
     if shuffle:
         dataset = dataset.shuffle(num_examples, seed=seed, reshuffle_each_iteration=True)
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
-    if with_labels:
-        dataset = dataset.map(
-            lambda images, labels: (scale_images(images), labels),
-            num_parallel_calls=tf.data.AUTOTUNE,
-        )
+
+    if random_flip:
+        # One stateless seed pair per batch, drawn anew each time the dataset
+        # is iterated (every epoch): a seeded random op in `map` would
+        # restart its sequence with each iterator and flip the same images.
+        flip_seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+        dataset = tf.data.Dataset.zip(dataset, flip_seeds)
+
+        def preprocess(element, flip_seed):
+            images, labels = element if with_labels else (element, None)
+            # A 4-D batch: each image is flipped or not on its own.
+            images = tf.image.stateless_random_flip_left_right(scale_images(images), flip_seed)
+            return images if labels is None else (images, labels)
+
+    elif with_labels:
+
+        def preprocess(images, labels):
+            return scale_images(images), labels
+
     else:
-        dataset = dataset.map(scale_images, num_parallel_calls=tf.data.AUTOTUNE)
+        preprocess = scale_images
+    dataset = dataset.map(preprocess, num_parallel_calls=tf.data.AUTOTUNE)
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 

@@ -11,6 +11,8 @@ from ganzoo.networks.inception_features import InceptionFeatures
 from ganzoo.networks.patchgan_discriminator import PatchGANDiscriminator
 from ganzoo.networks.resnet_generator import ResNetGenerator
 from ganzoo.networks.semi_supervised_discriminator import SemiSupervisedDiscriminator
+from ganzoo.networks.standard_cnn_discriminator import StandardCNNDiscriminator
+from ganzoo.networks.standard_cnn_generator import StandardCNNGenerator
 from ganzoo.networks.unet_generator import UNetGenerator
 
 __all__ = [
@@ -24,6 +26,8 @@ __all__ = [
     "PatchGANDiscriminator",
     "ResNetGenerator",
     "SemiSupervisedDiscriminator",
+    "StandardCNNDiscriminator",
+    "StandardCNNGenerator",
     "UNetGenerator",
     "fid_inception_input",
 ]

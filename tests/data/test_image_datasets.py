@@ -186,3 +186,41 @@ def test_take_must_be_positive_int(take):
 def test_bad_inputs(kwargs, message):
     with pytest.raises(ValueError, match=message):
         load_image_dataset(batch_size=8, **kwargs)
+
+
+def test_random_flip_mirrors_some_images_anew_each_epoch(offline):
+    with tfds.testing.mock_data(num_examples=64):
+        (original,) = load_image_dataset("cifar10", batch_size=64, shuffle=False, source="tfds")
+        flipped = load_image_dataset(
+            "cifar10", batch_size=64, shuffle=False, source="tfds", random_flip=True, seed=0
+        )
+        (labelled,) = load_image_dataset(
+            "cifar10",
+            batch_size=64,
+            shuffle=False,
+            with_labels=True,
+            source="tfds",
+            random_flip=True,
+        )
+        (_, labels) = (
+            load_image_dataset(
+                "cifar10", batch_size=64, shuffle=False, with_labels=True, source="tfds"
+            )
+            .take(1)
+            .get_single_element()
+        )
+    original = original.numpy()
+    images, flipped_labels = (tensor.numpy() for tensor in labelled)
+    np.testing.assert_array_equal(flipped_labels, labels.numpy())
+    assert (
+        (images == original).all(axis=(1, 2, 3))
+        | (images == original[:, :, ::-1]).all(axis=(1, 2, 3))
+    ).all()
+    epochs = [next(iter(flipped)).numpy() for _ in range(2)]
+    mirrored = [(images == original[:, :, ::-1]).all(axis=(1, 2, 3)) for images in epochs]
+    kept = [(images == original).all(axis=(1, 2, 3)) for images in epochs]
+    for epoch_mirrored, epoch_kept in zip(mirrored, kept, strict=True):
+        # Every image is itself or its mirror; about half are mirrored.
+        assert (epoch_mirrored | epoch_kept).all()
+        assert 16 <= epoch_mirrored.sum() <= 48
+    assert (mirrored[0] != mirrored[1]).any()
