@@ -46,6 +46,8 @@ class TrainingRun:
             without `g_optimizer`.
         best_epoch: int or None, the 1-based epoch whose generator the model
             ends with when a callback chose one (`GeneratorEvaluation`).
+        dtype_policy: str, the Keras dtype policy the networks were built and
+            trained with (what `"auto"` resolved to, for example).
         backup: the run's `TrainingCheckpoint`, or None without `run_dir`.
             It is kept after training, so that a failed export costs no
             training: the same command restores the finished state and
@@ -57,6 +59,7 @@ class TrainingRun:
     extra_files: dict
     optimizer_steps: int | None = None
     best_epoch: int | None = None
+    dtype_policy: str | None = None
     backup: TrainingCheckpoint | None = None
 
     def discard_backup(self):
@@ -240,6 +243,8 @@ def fit_with_artifacts(
             None if optimizer is None else int(keras.ops.convert_to_numpy(optimizer.iterations))
         ),
         best_epoch=best_epoch,
+        # The recipes fit inside `global_dtype_policy(config.dtype_policy)`.
+        dtype_policy=keras.config.dtype_policy().name,
         backup=backup,
     )
 
@@ -608,6 +613,7 @@ def training_record(config, recipe, run, **extra):
         "train_seconds": round(run.train_seconds, 1),
         "optimizer_steps": run.optimizer_steps,
         "best_epoch": run.best_epoch,
+        "dtype_policy_used": run.dtype_policy,
         "final_metrics": {
             key: round(float(values[-1]), 4) for key, values in run.history.history.items()
         },

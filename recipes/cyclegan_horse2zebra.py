@@ -30,9 +30,11 @@ are multiples of 4, parity-checked at 256x256 and at the training size.
 
 Killed or crashed, the same command resumes: `<run_dir>/backup/` holds the
 whole training state (every `--backup-every-steps` steps and each epoch) and
-is deleted when the run finishes. `--dtype-policy mixed_bfloat16` (or
-`mixed_float16`) and `--jit-compile` choose the precision and XLA; the export
-is float32 either way.
+is deleted when the run finishes. The precision is `--dtype-policy auto`:
+mixed_bfloat16 where the hardware computes bfloat16 (and the run prints
+which it chose), float32 elsewhere; `float32`, `mixed_bfloat16` or
+`mixed_float16` force one, `--jit-compile` adds XLA; the export is float32
+either way.
 """
 
 import dataclasses
@@ -109,9 +111,10 @@ class Config:
     # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
     distribution: str = "default"
-    # "float32", "mixed_float16" or "mixed_bfloat16" (ganzoo.precision.DTYPE_POLICIES).
-    # The exports are float32 whichever is chosen.
-    dtype_policy: str = "float32"
+    # "auto" (mixed_bfloat16 where the hardware has bfloat16, else float32:
+    # ganzoo.precision.auto_dtype_policy), "float32", "mixed_float16" or
+    # "mixed_bfloat16". The exports are float32 whichever is chosen.
+    dtype_policy: str = "auto"
     # XLA-compile the train step.
     jit_compile: bool = False
     # Back up the whole training state to <run_dir>/backup every this many
@@ -149,6 +152,9 @@ PRESETS_CPU = {
     # Two layers: a 6x6 map of logits, each seeing 34x34 pixels (the
     # whole crop); three would leave a 2x2 map of 70x70 views.
     "discriminator_layers": 2,
+    # At 32x32 and batch 1, bfloat16 is no faster here: 181 vs 177 ms/step
+    # (benchmarks/results/train_step_throughput.md); at 256x256 it is 2.3x.
+    "dtype_policy": "float32",
     "epochs": 4,
     "decay_epochs": 2,
     "steps_per_epoch": 1500,

@@ -30,9 +30,11 @@ accuracy on all 10,000 test images in the manifest) and the generator
 
 Killed or crashed, the same command resumes: `<run_dir>/backup/` holds the
 whole training state (every `--backup-every-steps` steps and each epoch) and
-is deleted when the run finishes. `--dtype-policy mixed_bfloat16` (or
-`mixed_float16`) and `--jit-compile` choose the precision and XLA; the export
-is float32 either way.
+is deleted when the run finishes. The precision is `--dtype-policy auto`:
+mixed_bfloat16 where the hardware computes bfloat16 (and the run prints
+which it chose), float32 elsewhere; `float32`, `mixed_bfloat16` or
+`mixed_float16` force one, `--jit-compile` adds XLA; the export is float32
+either way.
 """
 
 import dataclasses
@@ -98,9 +100,10 @@ class Config:
     # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
     # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
     distribution: str = "default"
-    # "float32", "mixed_float16" or "mixed_bfloat16" (ganzoo.precision.DTYPE_POLICIES).
-    # The exports are float32 whichever is chosen.
-    dtype_policy: str = "float32"
+    # "auto" (mixed_bfloat16 where the hardware has bfloat16, else float32:
+    # ganzoo.precision.auto_dtype_policy), "float32", "mixed_float16" or
+    # "mixed_bfloat16". The exports are float32 whichever is chosen.
+    dtype_policy: str = "auto"
     # XLA-compile the train step.
     jit_compile: bool = False
     # Back up the whole training state to <run_dir>/backup every this many

@@ -111,6 +111,7 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     assert manifest["dataset"] == "fashion_mnist"
     assert manifest["training_config"]["epochs"] == 2
     assert manifest["training_config"]["dtype_policy"] == "mixed_bfloat16"
+    assert manifest["training_config"]["dtype_policy_used"] == "mixed_bfloat16"
     assert manifest["training_config"]["jit_compile"] is True
     assert manifest["training_config"]["unrolling_steps"] == 2
     # The default hinge loss logs raw critic outputs, not D(x) probabilities.
