@@ -12,14 +12,7 @@ class InstanceNormalization(keras.layers.GroupNormalization):
     and inference alike: there are no batch statistics and no moving
     averages, so an image is normalized the same way whatever else is in the
     batch. This is `keras.layers.GroupNormalization` with one group per
-    channel (`groups=-1`: its weights and config), computed directly as
-    moments over the spatial axes rather than through GroupNormalization's
-    reshape to `(batch, ..., groups, 1)`: the same numbers, and an ONNX graph
-    of `ReduceMean` and elementwise ops that tf2onnx keeps in the
-    convolutions' NCHW layout, without a `Transpose` pair and a
-    dynamic-shape `Reshape` around every normalization (the CycleGAN `cpu`
-    generator: 305 ONNX nodes instead of 565, and onnxruntime 1.3x faster
-    at batch 64). The defaults
+    channel (`groups=-1`), which converts to ONNX. The defaults
     (`epsilon=1e-5`, no learned scale or offset) match
     `torch.nn.InstanceNorm2d(affine=False, track_running_stats=False)`, the
     normalization of the official CycleGAN and pix2pix code. Statistics are
@@ -53,25 +46,6 @@ class InstanceNormalization(keras.layers.GroupNormalization):
 
     def __init__(self, epsilon=1e-5, center=False, scale=False, **kwargs):
         super().__init__(groups=-1, epsilon=epsilon, center=center, scale=scale, **kwargs)
-
-    def call(self, inputs):
-        axis = self.axis % len(inputs.shape)
-        spatial_axes = [i for i in range(1, len(inputs.shape)) if i != axis]
-        # Statistics in float32 under a mixed-precision policy.
-        x = keras.ops.cast(inputs, "float32")
-        mean, variance = keras.ops.moments(x, axes=spatial_axes, keepdims=True)
-        outputs = (x - mean) * keras.ops.rsqrt(variance + self.epsilon)
-        broadcast_shape = [1] * len(inputs.shape)
-        broadcast_shape[axis] = inputs.shape[axis]
-        if self.scale:
-            outputs = outputs * keras.ops.reshape(
-                keras.ops.cast(self.gamma, "float32"), broadcast_shape
-            )
-        if self.center:
-            outputs = outputs + keras.ops.reshape(
-                keras.ops.cast(self.beta, "float32"), broadcast_shape
-            )
-        return keras.ops.cast(outputs, inputs.dtype)
 
     def get_config(self):
         config = super().get_config()
