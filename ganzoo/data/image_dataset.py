@@ -62,6 +62,7 @@ def load_image_dataset(
         when `drop_remainder=True`.
 
     Raises:
+        TypeError: if `random_flip` is not a bool.
         ValueError: if `name`, `split`, `source`, `batch_size` or `take` is
             invalid, or if `drop_remainder=True` and the split (after `take`)
             holds fewer than `batch_size` examples. Also as raised by
@@ -80,6 +81,8 @@ def load_image_dataset(
         raise ValueError(f"batch_size must be a positive int, received {batch_size!r}.")
     if take is not None and not is_positive_int(take):
         raise ValueError(f"take must be None or a positive int, received {take!r}.")
+    if not isinstance(random_flip, bool):
+        raise TypeError(f"random_flip must be a bool, received {random_flip!r}.")
     images, labels = load_image_arrays(name, split, source=source, data_dir=data_dir)
     if take is not None:
         images = images[:take]

@@ -224,3 +224,5 @@ def test_random_flip_mirrors_some_images_anew_each_epoch(offline):
         assert (epoch_mirrored | epoch_kept).all()
         assert 16 <= epoch_mirrored.sum() <= 48
     assert (mirrored[0] != mirrored[1]).any()
+    with pytest.raises(TypeError, match="random_flip"):
+        load_image_dataset("cifar10", batch_size=4, source="tfds", random_flip="yes")
