@@ -81,17 +81,6 @@ def auto_dtype_policy(cpu_flags=None, gpu_compute_capabilities=None, num_tpus=No
     return "float32", "the CPU has no bfloat16 instructions (avx512_bf16, amx_bf16)"
 
 
-def resolve_dtype_policy(name):
-    """`name` itself, or for `"auto"` the policy `auto_dtype_policy` picks.
-
-    Raises:
-        ValueError: if `name` is not one of `DTYPE_POLICIES`.
-    """
-    if name not in DTYPE_POLICIES:
-        raise ValueError(f"`dtype_policy` must be one of {DTYPE_POLICIES}. Received: {name!r}")
-    return auto_dtype_policy()[0] if name == "auto" else name
-
-
 @contextlib.contextmanager
 def global_dtype_policy(name):
     """Sets Keras' global dtype policy to `name` inside the block, then restores it.

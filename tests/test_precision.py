@@ -6,7 +6,6 @@ import pytest
 from ganzoo.precision import _cpu_flags
 from ganzoo.precision import auto_dtype_policy
 from ganzoo.precision import global_dtype_policy
-from ganzoo.precision import resolve_dtype_policy
 
 
 @pytest.mark.parametrize(
@@ -40,7 +39,7 @@ def test_cpu_flags_are_read_from_cpuinfo(tmp_path):
 
 def test_global_dtype_policy_resolves_auto_prints_it_and_restores(capsys):
     before = keras.config.dtype_policy().name
-    expected = resolve_dtype_policy("auto")
+    expected = auto_dtype_policy()[0]
     with global_dtype_policy("auto"):
         assert keras.config.dtype_policy().name == expected
         assert keras.layers.Dense(2).dtype_policy.name == expected
@@ -50,4 +49,5 @@ def test_global_dtype_policy_resolves_auto_prints_it_and_restores(capsys):
         with global_dtype_policy("bfloat16"):
             pass
     with pytest.raises(ValueError, match="dtype_policy"):
-        resolve_dtype_policy("float64")
+        with global_dtype_policy("float64"):
+            pass

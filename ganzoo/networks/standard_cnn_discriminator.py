@@ -69,7 +69,11 @@ class StandardCNNDiscriminator(keras.Model):
     ):
         check_positive_ints(base_filters=base_filters)
         image_shape = check_standard_cnn_shape(image_shape)
-        if not isinstance(leaky_relu_slope, (int, float)) or leaky_relu_slope < 0:
+        if (
+            not isinstance(leaky_relu_slope, (int, float))
+            or isinstance(leaky_relu_slope, bool)
+            or leaky_relu_slope < 0
+        ):
             raise ValueError(
                 f"`leaky_relu_slope` must be a float >= 0. Received: {leaky_relu_slope!r}"
             )

@@ -134,6 +134,7 @@ def test_mixed_precision_outputs_stay_float32_and_configs_round_trip():
         (lambda: StandardCNNDiscriminator(image_shape=(32, 16, 3)), "multiple of 8"),
         (lambda: StandardCNNGenerator(latent_dim=0), "latent_dim"),
         (lambda: StandardCNNDiscriminator(leaky_relu_slope=-0.2), "leaky_relu_slope"),
+        (lambda: StandardCNNDiscriminator(leaky_relu_slope=True), "leaky_relu_slope"),
     ],
 )
 def test_bad_arguments_raise_value_errors(build, message):

@@ -8,7 +8,7 @@ import tensorflow_datasets as tfds
 
 from ganzoo.data import sources
 from ganzoo.export.runtime import OnnxGenerator
-from ganzoo.precision import resolve_dtype_policy
+from ganzoo.precision import auto_dtype_policy
 from ganzoo.recipe_files import load_recipe
 
 
@@ -42,7 +42,7 @@ def test_smoke_preset_trains_on_mock_cifar10_and_exports(tmp_path, monkeypatch):
     assert record["discriminator_steps"] == 2 and record["random_flip"] is True
     # The default "auto" precision, resolved for this machine.
     assert record["dtype_policy"] == "auto"
-    assert record["dtype_policy_used"] == resolve_dtype_policy("auto")
+    assert record["dtype_policy_used"] == auto_dtype_policy()[0]
     # 64 images in batches of 2 x 8: 4 generator steps per epoch, 2 epochs.
     assert record["optimizer_steps"] == 8
     assert max(manifest["parity"]["max_abs_diff"].values()) <= 1e-4
