@@ -79,6 +79,11 @@ class Config:
     discriminator_filters: int = 32
     input_dropout: float = 0.2
     dropout: float = 0.5
+    # Standard deviations of the Gaussian noise the discriminator adds to its
+    # input and after each activation in training (Salimans et al.'s MNIST
+    # model: 0.3 and 0.5); 0: none.
+    input_noise: float = 0.0
+    hidden_noise: float = 0.0
     batch_size: int = 100
     labelled_batch_size: int = 100
     epochs: int = 3
@@ -168,6 +173,8 @@ def build_discriminator(config, info):
         base_filters=config.discriminator_filters,
         input_dropout=config.input_dropout,
         dropout=config.dropout,
+        input_noise=config.input_noise,
+        hidden_noise=config.hidden_noise,
     )
 
 

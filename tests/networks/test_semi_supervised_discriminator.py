@@ -23,8 +23,34 @@ def test_outputs_class_logits_and_has_a_features_layer():
     assert np.abs(discriminator(images, training=True) - logits).max() > 1e-4
 
 
+def test_gaussian_noise_acts_in_training_only_and_has_the_asked_std():
+    keras.utils.set_random_seed(0)
+    plain = SemiSupervisedDiscriminator(10, base_filters=4, input_dropout=0.0, dropout=0.0)
+    noisy = SemiSupervisedDiscriminator(
+        10, base_filters=4, input_dropout=0.0, dropout=0.0, input_noise=0.3, hidden_noise=0.5
+    )
+    noisy.set_weights(plain.get_weights())
+    images = _images(64)
+    np.testing.assert_allclose(
+        noisy(images, training=False), plain(images, training=False), atol=1e-6
+    )
+    assert np.abs(noisy(images, training=True) - plain(images, training=True)).max() > 1e-2
+    # The input noise layer adds N(0, 0.3^2) to every pixel.
+    input_noise = noisy.get_layer("input_noise")
+    added = keras.ops.convert_to_numpy(input_noise(images, training=True)) - images
+    assert abs(added.std() - 0.3) < 0.01 and abs(added.mean()) < 0.01
+    # One GaussianNoise after each of the 6 LeakyReLUs, plus the input's.
+    noise_layers = [layer for layer in noisy.layers if "gaussian_noise" in layer.name]
+    assert len(noise_layers) == 6 and all(layer.stddev == 0.5 for layer in noise_layers)
+    for value in (-0.1, "0.3", True):
+        with pytest.raises(ValueError, match="input_noise"):
+            SemiSupervisedDiscriminator(10, input_noise=value)
+
+
 def test_config_round_trip_and_bad_arguments():
-    discriminator = SemiSupervisedDiscriminator(3, (32, 32, 3), base_filters=4, dropout=0.1)
+    discriminator = SemiSupervisedDiscriminator(
+        3, (32, 32, 3), base_filters=4, dropout=0.1, input_noise=0.3, hidden_noise=0.5
+    )
     restored = keras.saving.deserialize_keras_object(
         keras.saving.serialize_keras_object(discriminator)
     )
