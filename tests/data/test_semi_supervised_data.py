@@ -60,6 +60,36 @@ def test_pipeline_labels_only_the_subset_and_unlabelled_stream_has_no_labels():
     assert len(seen_labelled) == 6 * 16
 
 
+def _labelled_passes(iterator, steps):
+    """The labelled batches' pixel keys, one tuple per step."""
+    return [
+        tuple(image.tobytes() for image in next(iterator)["labelled_images"].numpy())
+        for _ in range(steps)
+    ]
+
+
+def test_labelled_passes_are_permutations_fresh_each_epoch_and_race_free():
+    images, labels = _images_and_labels()
+    kwargs = dict(num_labels=10, num_classes=10, batch_size=50, labelled_batch_size=10, seed=2)
+    data = semi_supervised_dataset(images, labels, **kwargs).dataset
+    assert int(data.cardinality()) == 200 // 50  # the epoch's length stays known
+    first = _labelled_passes(iter(data), 4)
+    # Each step's batch is one pass: every labelled example once, in a new order.
+    assert all(len(set(batch)) == 10 for batch in first)
+    assert len({batch for batch in first}) == 4
+    second = _labelled_passes(iter(data), 4)
+    assert set(first[0]) == set(second[0]) and first != second
+    # A second iterator sees the same batches whether the first, still alive,
+    # has drained its passes or not (Keras' build iterator stays alive while
+    # fit trains): a seed state shared through `repeat()` made them differ.
+    for drain in (False, True):
+        data = semi_supervised_dataset(images, labels, **kwargs).dataset
+        live = iter(data)
+        if drain:
+            _labelled_passes(live, 4)
+        assert _labelled_passes(iter(data), 4) == second
+
+
 def test_pipeline_rejects_out_of_range_labels_and_mismatched_lengths():
     images, labels = _images_and_labels()
     bad = labels.copy()
