@@ -19,6 +19,7 @@ from ganzoo.data.image_arrays import load_image_arrays
 from ganzoo.data.image_arrays import parse_split
 from ganzoo.data.image_dataset import is_positive_int
 from ganzoo.data.image_dataset import scale_images
+from ganzoo.data.reshuffled_passes import reshuffled_passes
 
 UNLABELLED_IMAGES = "images"
 """Key of the unlabelled images in each batch."""
@@ -189,14 +190,11 @@ def semi_supervised_dataset(
         unlabelled = unlabelled.cache()
     unlabelled = unlabelled.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     unlabelled = unlabelled.batch(batch_size, drop_remainder=True)
-    labelled = (
-        _labelled_order(len(indices), seed + 1)
-        .map(
-            lambda index: (tf.gather(labelled_images, index), tf.gather(labelled_labels, index)),
-            num_parallel_calls=tf.data.AUTOTUNE,
-        )
-        .batch(labelled_batch_size, drop_remainder=True)
-    )
+    labelled = reshuffled_passes(
+        tf.data.Dataset.from_tensor_slices((labelled_images, labelled_labels)),
+        len(indices),
+        seed=seed + 1,
+    ).batch(labelled_batch_size, drop_remainder=True)
     dataset = tf.data.Dataset.zip(unlabelled, labelled).map(
         _to_batch, num_parallel_calls=tf.data.AUTOTUNE
     )
@@ -266,30 +264,6 @@ def load_semi_supervised_dataset(
         labelled_batch_size=labelled_batch_size,
         seed=seed,
     )
-
-
-def _labelled_order(num_labels, seed):
-    """Endless indices into the labelled subset, each pass a fresh permutation.
-
-    Pass `p` of iterator `i` is permuted by the stateless seed `(r_i, p)`,
-    with `r_i` drawn once per iterator from `tf.data.Dataset.random`. A
-    `shuffle(reshuffle_each_iteration=True).repeat()` would draw each pass's
-    order from a seed state shared with every live iterator of the dataset,
-    so Keras' build-time iterator, still prefetching, changed the training
-    iterator's labelled batches in some runs.
-    """
-    iterator_seed = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1)
-    order = iterator_seed.flat_map(
-        lambda draw: tf.data.Dataset.range(2**62).flat_map(
-            lambda pass_index: tf.data.Dataset.from_tensor_slices(
-                tf.random.experimental.stateless_shuffle(
-                    tf.range(num_labels, dtype=tf.int64), seed=tf.stack([draw, pass_index])
-                )
-            )
-        )
-    )
-    # flat_map hides that it is endless; zip then knows the epoch's length.
-    return order.apply(tf.data.experimental.assert_cardinality(tf.data.INFINITE_CARDINALITY))
 
 
 def _to_batch(unlabelled_images, labelled):

@@ -51,6 +51,7 @@ from ganzoo.data.image_folder import check_image_files
 from ganzoo.data.image_folder import decode_rgb_image
 from ganzoo.data.image_folder import list_image_files
 from ganzoo.data.image_folder import read_rgb_image
+from ganzoo.data.reshuffled_passes import reshuffled_passes
 
 UNPAIRED_SPLITS = ("trainA", "trainB", "testA", "testB")
 """The four folders (and tfds splits) of an unpaired dataset: domains A and B."""
@@ -169,11 +170,15 @@ def zip_unpaired(
 ):
     """Zips two unpaired domains into batches of `(x, y)` pairs.
 
-    Each domain is shuffled on its own (`shuffle=True`, a new order every
-    pass), repeated, and optionally mapped by `preprocess`; the two streams
-    are zipped and cut to `max(len(dataset_x), len(dataset_y))` pairs per
-    iteration, so one iteration (epoch) sees every image of the larger domain
-    once and the smaller domain about `max / min` times. With
+    Each domain is shuffled on its own (`shuffle=True`) and optionally
+    mapped by `preprocess`; the two streams are zipped and cut to
+    `max(len(dataset_x), len(dataset_y))` pairs per iteration. One iteration
+    (epoch) sees every image of the larger domain (of both, if equal) once,
+    in a new order each epoch, and cycles the smaller domain about
+    `max / min` times, each cycle a new permutation
+    (`ganzoo.data.reshuffled_passes`, which holds the smaller domain's
+    elements in memory: keep them cheap). The orders depend on `seed` alone,
+    not on other live iterators of the dataset. With
     `shuffle=False` both keep their order and the smaller domain is cycled:
     pair `i` is `(x[i % len(x)], y[i % len(y)])`, as in the official test
     code (`serial_batches`).
@@ -250,11 +255,16 @@ def zip_unpaired(
     for dataset, size, shuffle_seed, element_seed in zip(
         (dataset_x, dataset_y), sizes, seeds[:2], seeds[2:], strict=True
     ):
-        if shuffle:
+        if shuffle and size == num_pairs:
+            # One pass per epoch, reshuffled when each new iterator starts.
             dataset = dataset.shuffle(
                 shuffle_buffer or size, seed=shuffle_seed, reshuffle_each_iteration=True
             )
-        dataset = dataset.repeat()
+        elif shuffle:
+            # The smaller domain cycles: each of its passes a permutation.
+            dataset = reshuffled_passes(dataset, size, seed=shuffle_seed)
+        else:
+            dataset = dataset.repeat()
         if preprocess is not None:
             element_seeds = tf.data.Dataset.random(
                 seed=element_seed, rerandomize_each_iteration=True

@@ -291,6 +291,26 @@ def test_zip_unpaired_epoch_length_and_cycling():
     assert [int(batch[0]) for batch, _ in filtered] == [0, 2, 4, 6]
 
 
+def test_zip_unpaired_smaller_domain_passes_do_not_depend_on_live_iterators():
+    # The smaller domain cycles within an epoch; each of its passes must get
+    # its order from the seed alone, not from how far another live iterator
+    # (Keras' build iterator) has advanced.
+    def second_epoch(drain):
+        pairs = zip_unpaired(
+            tf.data.Dataset.range(12), tf.data.Dataset.range(3), batch_size=12, seed=5
+        )
+        live = iter(pairs)
+        if drain:
+            next(live)
+        (batch,) = list(pairs.as_numpy_iterator())
+        return batch[1].tolist()
+
+    alive, drained = second_epoch(False), second_epoch(True)
+    assert alive == drained
+    assert all(sorted(alive[i : i + 3]) == [0, 1, 2] for i in range(0, 12, 3))
+    assert len({tuple(alive[i : i + 3]) for i in range(0, 12, 3)}) > 1
+
+
 def test_zip_unpaired_passes_distinct_seeds_to_preprocess():
     x = tf.data.Dataset.range(4)
 
