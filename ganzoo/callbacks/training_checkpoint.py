@@ -8,6 +8,7 @@ import warnings
 import keras
 import tensorflow as tf
 
+from ganzoo.compat.keras_workarounds import set_initial_epoch
 from ganzoo.distribution import is_chief
 
 _EPOCH_KEY = "epoch/.ATTRIBUTES/VARIABLE_VALUE"
@@ -177,12 +178,12 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         self._epoch, self._epoch_offset, self._step = point.epoch, point.step, point.step
         # As `keras.callbacks.BackupAndRestore` does: `fit` reads this after
         # `on_train_begin` and starts from the restored epoch.
-        self.model._initial_epoch = point.epoch
+        set_initial_epoch(self.model, point.epoch)
         print(f"Resumed from {path}: epoch {point.epoch + 1}, step {point.step}.")
 
     def on_train_end(self, logs=None):
         # Keras never clears it; a later `fit` must start where it is told.
-        self.model._initial_epoch = None
+        set_initial_epoch(self.model, None)
 
     def on_epoch_begin(self, epoch, logs=None):
         if epoch != self._epoch:

@@ -10,6 +10,7 @@ with that twin.
 
 import keras
 
+from ganzoo.compat.keras_workarounds import all_layers
 from ganzoo.precision import global_dtype_policy
 
 MIXED_POLICIES = ("mixed_float16", "mixed_bfloat16")
@@ -66,9 +67,7 @@ def float32_network(network):
 
 def _mixed_layers(network):
     return sorted(
-        layer.name
-        for layer in network._flatten_layers(include_self=True)
-        if layer.dtype_policy.name in MIXED_POLICIES
+        layer.name for layer in all_layers(network) if layer.dtype_policy.name in MIXED_POLICIES
     )
 
 

@@ -17,6 +17,7 @@ import tensorflow as tf
 from ganzoo.augmentation import InstanceNoiseSchedule
 from ganzoo.augmentation import add_instance_noise
 from ganzoo.augmentation import diff_augment
+from ganzoo.compat.keras_workarounds import all_layers
 from ganzoo.losses import dragan_penalty
 from ganzoo.losses import gradient_penalty
 from ganzoo.losses import r1_penalty
@@ -178,9 +179,7 @@ def smoothed_discriminator_loss(discriminator_loss, label_smoothing):
 
 def has_batch_normalization(network):
     """True if any layer of `network` is a `keras.layers.BatchNormalization`."""
-    return any(
-        isinstance(layer, keras.layers.BatchNormalization) for layer in network._flatten_layers()
-    )
+    return any(isinstance(layer, keras.layers.BatchNormalization) for layer in all_layers(network))
 
 
 def averaged_copy(network, average, standing_inputs=None):
@@ -249,7 +248,7 @@ def standing_statistics(network, input_batches):
     """
     normalizations = [
         layer
-        for layer in network._flatten_layers(include_self=False, recursive=True)
+        for layer in all_layers(network, include_self=False)
         if isinstance(layer, keras.layers.BatchNormalization)
     ]
     if not normalizations:

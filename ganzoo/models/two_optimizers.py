@@ -10,9 +10,8 @@ shapes the step logs so that `fit` works under `MultiWorkerMirroredStrategy`.
 import keras
 import tensorflow as tf
 
-# Keras' own reduction of the per-replica step logs, so that these steps log
-# exactly what Keras' single-step path logs.
-from keras.src.backend.tensorflow.trainer import reduce_per_replica
+from ganzoo.compat.keras_workarounds import TrainerWorkarounds
+from ganzoo.compat.keras_workarounds import in_multi_worker_mode
 
 
 def check_optimizers(d_optimizer, g_optimizer):
@@ -49,72 +48,15 @@ def with_loss_scaling(optimizer):
     return keras.optimizers.LossScaleOptimizer(optimizer)
 
 
-class TwoOptimizerMixin:
+class TwoOptimizerMixin(TrainerWorkarounds):
     """Mixin of the training wrappers: compile config and `fit` under every strategy.
 
     `get_compile_config` / `compile_from_config` make a two-optimizer
     `compile` survive `model.save`: the model sets `d_optimizer`,
     `g_optimizer` and `_loss_identifiers` (a dict of the loss arguments
-    `compile` was given) in its `compile`.
-
-    `_maybe_symbolic_build` is skipped: these wrappers are built in
-    `__init__` (networks, trackers) and `compile` (optimizer slots), so
-    Keras' symbolic build has nothing to do, and under a multi-worker
-    `MultiWorkerMirroredStrategy` it fails on a batch that is a tuple, such as
-    CycleGAN's `(x, y)`: it reduces the first distributed batch with
-    `strategy.reduce("MEAN", batch, axis=None)`, which cannot convert the
-    `PerReplica` of a tuple ("Attempt to convert a value (PerReplica...)").
+    `compile` was given) in its `compile`. `TrainerWorkarounds` makes `fit`
+    work under every strategy (`ganzoo.compat.keras_workarounds`).
     """
-
-    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        if not (self.built and self.compiled):
-            super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
-
-    def make_train_function(self, force=False):
-        """Keras' train function, except for several steps per call on several replicas.
-
-        With `steps_per_execution > 1`, Keras 3 runs each step of a call
-        inside a `tf.cond` in a `tf.while_loop`; under a strategy with more
-        than one replica the merge calls of `strategy.run` cannot sit in that
-        cond, and the first call fails with "You must feed a value for
-        placeholder tensor ... while/cond/Placeholder" (keras issue 19246;
-        a plain `Sequential` fails the same way here). There the steps run in
-        a `tf.range` loop instead, as TF-Keras 2 ran them; the end of a
-        finite dataset raises `OutOfRangeError` inside the loop, which `fit`
-        already takes as the end of the epoch.
-        """
-        strategy = self.distribute_strategy
-        steps = self.steps_per_execution
-        if steps == 1 or strategy.num_replicas_in_sync == 1 or self.run_eagerly:
-            return super().make_train_function(force=force)
-        if self.train_function is not None and not force:
-            return self.train_function
-
-        @tf.autograph.experimental.do_not_convert
-        def one_step_on_data(data):
-            outputs = strategy.run(self.train_step, args=(data,))
-            return reduce_per_replica(outputs, strategy, reduction="auto")
-
-        one_step_on_data = tf.function(
-            one_step_on_data, reduce_retracing=True, jit_compile=self.jit_compile
-        )
-
-        @tf.function(reduce_retracing=True)
-        def multi_step_on_iterator(iterator):
-            outputs = one_step_on_data(next(iterator))
-            for _ in tf.range(steps - 1):
-                outputs = one_step_on_data(next(iterator))
-            return outputs
-
-        def function(iterator):
-            if isinstance(iterator, (tf.data.Iterator, tf.distribute.DistributedIterator)):
-                return multi_step_on_iterator(iterator)
-            for _, data in zip(range(steps), iterator, strict=False):
-                outputs = one_step_on_data(data)
-            return outputs
-
-        self.train_function = function
-        return function
 
     def get_compile_config(self):
         if not self.compiled:
@@ -156,12 +98,6 @@ def step_logs(logs):
 
 
 def _multi_worker():
-    if not tf.distribute.has_strategy():
-        return False
-    strategy = tf.distribute.get_strategy()
     # Keras takes the failing branch exactly for a collective all-reduce
     # strategy that spans several workers.
-    return (
-        isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
-        and strategy.extended._in_multi_worker_mode()
-    )
+    return tf.distribute.has_strategy() and in_multi_worker_mode(tf.distribute.get_strategy())

@@ -6,6 +6,7 @@ import onnx
 import pytest
 import tensorflow as tf
 
+from ganzoo.compat.keras_workarounds import all_layers
 from ganzoo.export import export_generator
 from ganzoo.export import export_image_translator
 from ganzoo.export.float32_network import float32_network
@@ -38,7 +39,7 @@ def test_float32_twin_computes_in_float32_with_the_same_weights(policy):
     twin = float32_network(mixed)
 
     assert twin is not mixed
-    assert {layer.compute_dtype for layer in twin._flatten_layers()} == {"float32"}
+    assert {layer.compute_dtype for layer in all_layers(twin)} == {"float32"}
     for a, b in zip(twin.get_weights(), mixed.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     reference = DCGANGenerator(16, (28, 28, 1), base_filters=8)

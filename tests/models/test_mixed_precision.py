@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from ganzoo.compat.keras_workarounds import all_layers
 from ganzoo.data import load_image_arrays
 from ganzoo.models import GAN
 from ganzoo.models import ConditionalGAN
@@ -165,7 +166,7 @@ def test_a_short_mixed_precision_run_matches_float32(
         )
     float32_losses, float32_moved = float32_runs[model_name]
 
-    compute_dtypes = {layer.compute_dtype for layer in mixed._flatten_layers()}
+    compute_dtypes = {layer.compute_dtype for layer in all_layers(mixed)}
     assert policy.removeprefix("mixed_") in compute_dtypes
     assert np.all(np.isfinite(mixed_losses))
     expected_optimizer = (

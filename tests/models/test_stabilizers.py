@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from ganzoo.augmentation import InstanceNoiseSchedule
+from ganzoo.compat.keras_workarounds import all_layers
 from ganzoo.losses import r1_penalty
 from ganzoo.models import GAN
 from ganzoo.models import ConditionalGAN
@@ -350,7 +351,7 @@ def test_standing_statistics_of_a_conditional_generator_forget_the_copied_ones()
     ]
     normalizations = [
         layer
-        for layer in generator._flatten_layers(include_self=False, recursive=True)
+        for layer in all_layers(generator, include_self=False)
         if isinstance(layer, keras.layers.BatchNormalization)
     ]
     assert len(normalizations) >= 2

@@ -1,0 +1,36 @@
+import keras
+import pytest
+import tensorflow as tf
+
+from ganzoo.compat import keras_workarounds
+from ganzoo.compat.keras_workarounds import all_layers
+from ganzoo.compat.keras_workarounds import in_multi_worker_mode
+
+
+def test_installed_keras_and_tensorflow_are_versions_the_workarounds_were_checked_on():
+    messages = keras_workarounds.unchecked_versions()
+    assert not messages, "\n".join(messages)
+
+
+def test_an_unchecked_version_is_named_with_what_to_do(monkeypatch):
+    monkeypatch.setattr(keras, "__version__", "3.99.0")
+    (message,) = keras_workarounds.unchecked_versions()
+    assert "keras 3.99.0 is installed" in message and "3.15" in message
+    assert "CHECKED_VERSIONS" in message
+
+
+def test_all_layers_walks_nested_models_and_in_multi_worker_mode_is_false_locally():
+    inner = keras.Sequential([keras.layers.Dense(2, name="inner_dense")], name="inner")
+    inputs = keras.Input((3,))
+    outer = keras.Model(inputs, keras.layers.Dense(1, name="head")(inner(inputs)), name="outer")
+    names = [layer.name for layer in all_layers(outer)]
+    assert names[0] == "outer" and {"inner", "inner_dense", "head"} <= set(names)
+    assert "outer" not in [layer.name for layer in all_layers(outer, include_self=False)]
+    assert not in_multi_worker_mode(tf.distribute.get_strategy())
+
+
+@pytest.mark.parametrize("epoch", [3, None])
+def test_set_initial_epoch_is_what_fit_reads(epoch):
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    keras_workarounds.set_initial_epoch(model, epoch)
+    assert model._initial_epoch == epoch
