@@ -55,3 +55,39 @@ def is_chief(strategy):
         return True
     has_chief = "chief" in resolver.cluster_spec().as_dict()
     return task_type == "worker" and task_id == 0 and not has_chief
+
+
+def this_replica_rows(global_values, local_batch_size):
+    """This replica's rows of a tensor that holds every replica's batch in order.
+
+    Replica `r` of `n` gets rows `[r * local_batch_size, (r + 1) *
+    local_batch_size)`; outside `strategy.run`, or with one replica, the
+    tensor is returned whole. With it, one global draw (latents, noise,
+    augmentation parameters) or one all-gathered batch gives each replica
+    the values that a single device would use for the same rows, so a
+    distributed step equals a single-device step on the global batch.
+
+    Args:
+        global_values: tensor of shape `(num_replicas * local_batch_size, ...)`.
+        local_batch_size: int or int scalar tensor, rows per replica.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return global_values
+    local_batch_size = tf.cast(local_batch_size, "int32")
+    start = tf.cast(context.replica_id_in_sync_group, "int32") * local_batch_size
+    return global_values[start : start + local_batch_size]
+
+
+def draw_for_replica(draw, local_batch_size):
+    """This replica's rows of `draw(global_batch_size)` (see `this_replica_rows`).
+
+    Args:
+        draw: callable `draw(num_rows) -> tensor` with `num_rows` leading rows.
+        local_batch_size: int or int scalar tensor, rows per replica.
+    """
+    context = tf.distribute.get_replica_context()
+    num_replicas = 1 if context is None else context.num_replicas_in_sync
+    if num_replicas == 1:
+        return draw(local_batch_size)
+    return this_replica_rows(draw(local_batch_size * num_replicas), local_batch_size)

@@ -12,6 +12,8 @@ global batch (the convention of the ganzoo training wrappers' latents).
 import keras
 import tensorflow as tf
 
+from ganzoo.distribution import draw_for_replica
+
 
 class RandomDraws:
     """Independent stateless draws from one seed, sliced for this replica.
@@ -43,7 +45,7 @@ class RandomDraws:
                 _shape(size, feature_shape), seed=seed, minval=minval, maxval=maxval, dtype=dtype
             )
 
-        return _draw_for_replica(draw, batch_size)
+        return draw_for_replica(draw, batch_size)
 
     def normal(self, batch_size, feature_shape=()):
         """Standard normal float32 values of shape `(batch_size, *feature_shape)`."""
@@ -52,7 +54,7 @@ class RandomDraws:
         def draw(size):
             return tf.random.stateless_normal(_shape(size, feature_shape), seed=seed)
 
-        return _draw_for_replica(draw, batch_size)
+        return draw_for_replica(draw, batch_size)
 
     def _next_seed(self):
         # The count is a Python int that advances while the function is
@@ -81,13 +83,3 @@ def _shape(size, feature_shape):
     if isinstance(feature_shape, (tuple, list)):
         return (size, *feature_shape)
     return tf.concat([tf.reshape(size, (1,)), tf.cast(feature_shape, size.dtype)], axis=0)
-
-
-def _draw_for_replica(draw, batch_size):
-    context = tf.distribute.get_replica_context()
-    num_replicas = 1 if context is None else context.num_replicas_in_sync
-    if num_replicas == 1:
-        return draw(batch_size)
-    values = draw(batch_size * num_replicas)
-    start = tf.cast(context.replica_id_in_sync_group, batch_size.dtype) * batch_size
-    return values[start : start + batch_size]

@@ -3,6 +3,8 @@
 import keras
 import tensorflow as tf
 
+from ganzoo.distribution import this_replica_rows
+
 
 @keras.saving.register_keras_serializable(package="ganzoo")
 class ImagePool(keras.layers.Layer):
@@ -111,9 +113,7 @@ class ImagePool(keras.layers.Layer):
         outputs, pool, count = self._update(batch)
         self.images.assign(pool)
         self.num_images.assign(count)
-        if num_replicas > 1:
-            start = tf.cast(context.replica_id_in_sync_group, "int32") * local_batch
-            outputs = outputs[start : start + local_batch]
+        outputs = this_replica_rows(outputs, local_batch)
         return tf.cast(outputs, input_dtype)
 
     def _update(self, batch):

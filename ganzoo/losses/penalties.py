@@ -45,6 +45,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from ganzoo.distribution import draw_for_replica
+
 # Added under the square root of the squared gradient norm so that its
 # gradient stays finite where the input gradient vanishes (as TF-GAN does).
 _NORM_EPSILON = 1e-10
@@ -127,7 +129,7 @@ def gradient_penalty(
     rank = len(real_images.shape)
     batch_size = tf.shape(real_images)[0]
     if interpolation_weights is None:
-        weights = _draw_for_replica(
+        weights = draw_for_replica(
             lambda size: keras.random.uniform((size,) + (1,) * (rank - 1), seed=seed),
             batch_size,
         )
@@ -213,13 +215,13 @@ def dragan_penalty(
     rank = len(real_images.shape)
     batch_size = tf.shape(real_images)[0]
     feature_shape = tf.shape(real_images)[1:]
-    noise = _draw_for_replica(
+    noise = draw_for_replica(
         lambda size: keras.random.uniform(
             tf.concat([[size], feature_shape], axis=0), seed=noise_seed
         ),
         batch_size,
     )
-    alpha = _draw_for_replica(
+    alpha = draw_for_replica(
         lambda size: keras.random.uniform((size,) + (1,) * (rank - 1), seed=alpha_seed),
         batch_size,
     )
@@ -407,24 +409,6 @@ def _input_gradient_squared_norms(call, images, gradient_scale=None):
 
 def _input_gradient_norms(call, images, gradient_scale=None):
     return ops.sqrt(_input_gradient_squared_norms(call, images, gradient_scale) + _NORM_EPSILON)
-
-
-def _replica_context():
-    """`(num_replicas, replica_id)` of the current replica; one replica outside `run`."""
-    context = tf.distribute.get_replica_context()
-    if context is None:
-        return 1, 0
-    return context.num_replicas_in_sync, context.replica_id_in_sync_group
-
-
-def _draw_for_replica(draw, batch_size):
-    """This replica's rows of `draw(global_batch_size)`."""
-    num_replicas, replica_id = _replica_context()
-    if num_replicas == 1:
-        return draw(batch_size)
-    values = draw(batch_size * num_replicas)
-    start = tf.cast(replica_id, batch_size.dtype) * batch_size
-    return values[start : start + batch_size]
 
 
 def _global_batch_std(images):

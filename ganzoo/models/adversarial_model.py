@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from ganzoo.distribution import draw_for_replica
 from ganzoo.images import RANGE_MARGIN
 from ganzoo.latents import sample_latents
 from ganzoo.layers import ExponentialMovingAverage
@@ -309,15 +310,10 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
 
     def _sample_latents(self, batch_size):
         """Draws this replica's slice of a global batch of `z ~ N(0, I)`."""
-        context = tf.distribute.get_replica_context()
-        num_replicas = context.num_replicas_in_sync
-        z = keras.random.normal(
-            (batch_size * num_replicas, self.latent_dim), seed=self.seed_generator
+        return draw_for_replica(
+            lambda rows: keras.random.normal((rows, self.latent_dim), seed=self.seed_generator),
+            batch_size,
         )
-        if num_replicas == 1:
-            return z
-        start = tf.cast(context.replica_id_in_sync_group, batch_size.dtype) * batch_size
-        return tf.slice(z, [start, 0], [batch_size, self.latent_dim])
 
     def _apply_gradients(self, tape, optimizer, scaled_loss, network):
         """One optimizer step of `network` on the gradient of `scaled_loss`."""
