@@ -148,6 +148,7 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
 
     def compile(
         self,
+        *,
         d_optimizer,
         g_optimizer,
         generator_loss="non_saturating",
@@ -161,7 +162,8 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         """Configures the two optimizers, the adversarial losses and the penalty.
 
         Args:
-            d_optimizer: `keras.optimizers.Optimizer` for the discriminator.
+            d_optimizer: `keras.optimizers.Optimizer` for the discriminator
+                (keyword-only, like `g_optimizer`, in every ganzoo model).
             g_optimizer: `keras.optimizers.Optimizer` for the generator. Use
                 two distinct instances: each keeps its own slots and step count.
             generator_loss: a name from `ganzoo.losses` (`"non_saturating"`,

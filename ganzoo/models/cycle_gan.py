@@ -222,8 +222,9 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
 
     def compile(
         self,
-        g_optimizer,
+        *,
         d_optimizer,
+        g_optimizer,
         generator_loss=least_squares_cycle_gan_generator_loss,
         discriminator_loss="least_squares",
         gradient_penalty=None,
@@ -234,9 +235,10 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
         """Configures the two optimizers, the adversarial losses and the penalty.
 
         Args:
+            d_optimizer: `keras.optimizers.Optimizer` for both discriminators
+                (keyword-only, first, as in every ganzoo model).
             g_optimizer: `keras.optimizers.Optimizer` for both generators
-                (paper: Adam 2e-4, beta_1 0.5, with `ConstantThenLinearDecay`).
-            d_optimizer: `keras.optimizers.Optimizer` for both discriminators;
+                (paper: Adam 2e-4, beta_1 0.5, with `ConstantThenLinearDecay`);
                 a distinct instance.
             generator_loss: callable `fn(fake_logits) -> scalar` or a name from
                 `ganzoo.losses`. The default is the paper's least-squares term

@@ -146,14 +146,14 @@ class GAN(UnconditionalSampling, AdversarialModel):
             None if unrolling_learning_rate is None else float(unrolling_learning_rate)
         )
 
-    def compile(self, *args, **kwargs):
+    def compile(self, **kwargs):
         """Configures the optimizers, losses and penalty; see `AdversarialModel.compile`.
 
         Raises:
             ValueError: as `AdversarialModel.compile`, or if a gradient
                 penalty is combined with `unrolling_steps`.
         """
-        super().compile(*args, **kwargs)
+        super().compile(**kwargs)
         if self.unrolling_steps and self._penalty_fn is not None:
             raise ValueError(
                 "A gradient penalty cannot be combined with `unrolling_steps`: the "

@@ -177,6 +177,7 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
 
     def compile(
         self,
+        *,
         d_optimizer,
         g_optimizer,
         generator_loss=FEATURE_MATCHING,
@@ -221,8 +222,8 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
                 )
         feature_matching = generator_loss == FEATURE_MATCHING
         super().compile(
-            d_optimizer,
-            g_optimizer,
+            d_optimizer=d_optimizer,
+            g_optimizer=g_optimizer,
             generator_loss="non_saturating" if feature_matching else generator_loss,
             discriminator_loss=discriminator_loss,
             **kwargs,

@@ -414,7 +414,11 @@ def test_bad_stabilizer_arguments_fail_clearly():
         GAN(
             DCGANGenerator(LATENT_DIM, IMAGE_SHAPE, base_filters=8),
             DCGANDiscriminator(IMAGE_SHAPE, base_filters=8),
-        ).compile(keras.optimizers.Adam(), keras.optimizers.Adam(), gradient_penalty="wgan_gp")
+        ).compile(
+            d_optimizer=keras.optimizers.Adam(),
+            g_optimizer=keras.optimizers.Adam(),
+            gradient_penalty="wgan_gp",
+        )
     with pytest.raises(ValueError, match="Unknown gradient_penalty 'r2'"):
         _sn_gan(compile_options={"gradient_penalty": "r2"})
     with pytest.raises(ValueError, match="gradient_penalty_interval"):
@@ -444,7 +448,11 @@ def test_bad_stabilizer_arguments_fail_clearly():
         SemiSupervisedGAN(**sgan_networks, augmentation="color")
     sgan = SemiSupervisedGAN(**sgan_networks, generator_ema_decay=0.9)
     with pytest.raises(ValueError, match="does not take `gradient_penalty`"):
-        sgan.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), gradient_penalty="r1")
+        sgan.compile(
+            d_optimizer=keras.optimizers.Adam(),
+            g_optimizer=keras.optimizers.Adam(),
+            gradient_penalty="r1",
+        )
 
 
 def _tiny_cycle_gan(**options):

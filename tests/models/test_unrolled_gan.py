@@ -30,7 +30,7 @@ def _linear_gan(unrolling_steps):
         unrolling_steps=unrolling_steps,
         unrolling_learning_rate=ETA if unrolling_steps else None,
     )
-    gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1))
+    gan.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
     return gan
 
 
@@ -117,7 +117,7 @@ def test_the_discriminator_update_is_the_ordinary_one_and_the_generator_differs(
             unrolling_steps=steps,
             unrolling_learning_rate=0.5 if steps else None,
         )
-        gan.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05))
+        gan.compile(d_optimizer=keras.optimizers.SGD(0.05), g_optimizer=keras.optimizers.SGD(0.05))
         gan.fit(tf.data.Dataset.from_tensor_slices(images).batch(16), epochs=1, verbose=0)
         return gan
 
@@ -149,7 +149,7 @@ def test_two_replica_step_equals_one_device_step(mirrored_strategy, batch_normal
             unrolling_steps=2,
             unrolling_learning_rate=0.5,
         )
-        gan.compile(keras.optimizers.SGD(0.05), keras.optimizers.SGD(0.05))
+        gan.compile(d_optimizer=keras.optimizers.SGD(0.05), g_optimizer=keras.optimizers.SGD(0.05))
         return gan
 
     def data():
@@ -183,7 +183,11 @@ def test_config_round_trip_and_bad_arguments():
     with pytest.raises(ValueError, match="`unrolling_learning_rate` must be a float > 0"):
         GAN(generator, discriminator, unrolling_steps=2)
     with pytest.raises(ValueError, match="cannot be combined with `unrolling_steps`"):
-        gan.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.1), gradient_penalty="r1")
+        gan.compile(
+            d_optimizer=keras.optimizers.SGD(0.1),
+            g_optimizer=keras.optimizers.SGD(0.1),
+            gradient_penalty="r1",
+        )
 
 
 @pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
@@ -208,7 +212,7 @@ def test_mixed_precision_unrolled_steps_move_the_generator_as_float32(policy):
                 keras.optimizers.LossScaleOptimizer(optimizer, initial_scale=2.0**8)
                 for optimizer in optimizers
             ]
-        gan.compile(*optimizers)
+        gan.compile(d_optimizer=optimizers[0], g_optimizer=optimizers[1])
         before = np.concatenate([np.ravel(w) for w in gan.generator.get_weights()])
         dataset = tf.data.Dataset.from_tensor_slices(images).batch(16, drop_remainder=True)
         history = gan.fit(dataset, epochs=1, verbose=0).history
