@@ -139,6 +139,7 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         self._init_stabilizers(augmentation, instance_noise, seed)
         self.generator_ema_decay = generator_ema_decay
         self.generator_ema = None
+        self._averaged_generator = None  # stabilizers.AveragedCopy, on first use
         if generator_ema_decay is not None:
             self.generator_ema = ExponentialMovingAverage(generator_ema_decay, name="generator_ema")
             self.generator_ema.build_for(generator.trainable_variables)
@@ -266,8 +267,10 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         """The generator to sample from and export: the averaged one when EMA is on.
 
         Without `generator_ema_decay` this is `generator` itself. With it, a
-        new copy of the generator (same class and config) holding the
-        moving averages of the trainable weights; its batch normalizations'
+        copy of the generator (same class and config, built on the first
+        call and then the same object every call, refreshed whenever
+        training moved: `stabilizers.AveragedCopy`) holding the moving
+        averages of the trainable weights; its batch normalizations'
         statistics are recomputed on its own activations ("standing
         statistics", Brock et al. 2019, `stabilizers.standing_statistics`)
         over `STANDING_STATISTICS_BATCHES` batches of
@@ -281,9 +284,11 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         """
         if self.generator_ema is None:
             return self.generator
-        return stabilizers.averaged_copy(
-            self.generator, self.generator_ema, standing_inputs=self._standing_statistics_inputs()
-        )
+        if self._averaged_generator is None:
+            self._averaged_generator = stabilizers.AveragedCopy(
+                self.generator, self.generator_ema, self._standing_statistics_inputs
+            )
+        return self._averaged_generator.get()
 
     STANDING_STATISTICS_BATCHES = 16
     STANDING_STATISTICS_BATCH_SIZE = 256

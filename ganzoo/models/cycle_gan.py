@@ -190,6 +190,7 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
         self._init_stabilizers(augmentation, instance_noise, seed)
         self.generator_ema_decay = generator_ema_decay
         self.generator_g_ema = self.generator_f_ema = None
+        self._averaged_generator_g = self._averaged_generator_f = None
         if generator_ema_decay is not None:
             self.generator_g_ema = ExponentialMovingAverage(
                 generator_ema_decay, name="generator_g_ema"
@@ -211,14 +212,22 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
         """
         if self.generator_g_ema is None:
             return self.generator_g
-        return stabilizers.averaged_copy(self.generator_g, self.generator_g_ema)
+        if self._averaged_generator_g is None:
+            self._averaged_generator_g = stabilizers.AveragedCopy(
+                self.generator_g, self.generator_g_ema
+            )
+        return self._averaged_generator_g.get()
 
     @property
     def sampling_generator_f(self):
         """F (Y -> X) to translate with and export: the averaged one when EMA is on."""
         if self.generator_f_ema is None:
             return self.generator_f
-        return stabilizers.averaged_copy(self.generator_f, self.generator_f_ema)
+        if self._averaged_generator_f is None:
+            self._averaged_generator_f = stabilizers.AveragedCopy(
+                self.generator_f, self.generator_f_ema
+            )
+        return self._averaged_generator_f.get()
 
     def compile(
         self,

@@ -206,6 +206,51 @@ def averaged_copy(network, average, standing_inputs=None):
     return copy
 
 
+class AveragedCopy:
+    """The averaged copy of a network, built once and refreshed when training moved.
+
+    `get()` returns the same `keras.Model` every call: built by
+    `averaged_copy` on the first call, and afterwards given fresh weights
+    (and standing statistics) only when the moving average or the network's
+    non-trainable weights changed since the last call, judged by a
+    fingerprint of their values. Repeated `generate` calls between two
+    training steps then cost one fingerprint, not a deserialized model and
+    `STANDING_STATISTICS_BATCHES` forward passes each. A plain object, so
+    the model that holds it does not track the copy's weights. Eager only.
+
+    Args:
+        network: `keras.Model`, the live network.
+        average: its `ganzoo.layers.ExponentialMovingAverage`.
+        standing_inputs: optional callable returning the input batches of
+            `standing_statistics`.
+    """
+
+    def __init__(self, network, average, standing_inputs=None):
+        self._network = network
+        self._average = average
+        self._standing_inputs = standing_inputs
+        self._copy = None
+        self._fingerprint = None
+
+    def get(self):
+        fingerprint = tuple(
+            float(keras.ops.convert_to_numpy(keras.ops.sum(keras.ops.cast(weight, "float64"))))
+            for weight in (*self._average.weights, *self._network.non_trainable_weights)
+        )
+        if self._copy is not None and fingerprint == self._fingerprint:
+            return self._copy
+        inputs = None if self._standing_inputs is None else self._standing_inputs()
+        if self._copy is None:
+            self._copy = averaged_copy(self._network, self._average, standing_inputs=inputs)
+        else:
+            self._copy.set_weights(self._network.get_weights())
+            self._average.copy_to(self._copy.trainable_variables)
+            if inputs is not None:
+                standing_statistics(self._copy, inputs)
+        self._fingerprint = fingerprint
+        return self._copy
+
+
 def standing_statistics(network, input_batches):
     """Sets each batch normalization's moving statistics to the network's own; eager only.
 

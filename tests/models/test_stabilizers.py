@@ -335,6 +335,30 @@ def test_generator_average_equals_the_analytic_average_of_three_steps():
     assert not np.allclose(gan.generate(z=z), np.asarray(gan.generator(z, training=False)))
 
 
+def test_sampling_generator_is_built_once_and_refreshed_after_training():
+    gan = _sn_gan({"generator_ema_decay": 0.5})
+    images = random_images(16)
+    num_weights = len(gan.weights)
+    gan.fit(_dataset(images), epochs=1, verbose=0)
+    first = gan.sampling_generator
+    assert gan.sampling_generator is first
+    before = [np.asarray(weight).copy() for weight in first.weights]
+    gan.fit(_dataset(images), epochs=1, verbose=0)
+    assert gan.sampling_generator is first
+    # Refreshed: equal to a copy built from scratch now, and moved.
+    reference = stabilizers.averaged_copy(
+        gan.generator, gan.generator_ema, standing_inputs=gan._standing_statistics_inputs()
+    )
+    for mine, theirs in zip(first.weights, reference.weights, strict=True):
+        np.testing.assert_allclose(np.asarray(mine), np.asarray(theirs), rtol=1e-6, atol=1e-7)
+    assert any(
+        not np.allclose(old, np.asarray(new))
+        for old, new in zip(before, first.weights, strict=True)
+    )
+    # The cached copy is not part of the model's weights (checkpoints).
+    assert len(gan.weights) == num_weights
+
+
 def test_standing_statistics_of_a_conditional_generator_forget_the_copied_ones():
     # The nested normalizations of ConditionalBatchNormalization are found,
     # and the result depends on the averaged weights and the batches only:
