@@ -30,6 +30,8 @@ tf.config.experimental.enable_op_determinism()
 
 import keras  # noqa: E402
 
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+
 RECORD = pathlib.Path(__file__).with_name("golden_steps.npz")
 STEPS = 3
 BATCH = 4
@@ -44,29 +46,18 @@ def _optimizers():
 
 def _build(name):
     """`(model, dataset)` of configuration `name`, from fixed seeds."""
+    from multi_worker_training import build
+
     from ganzoo.models import GAN
-    from ganzoo.models import ConditionalGAN
-    from ganzoo.models import CycleGAN
-    from ganzoo.models import SemiSupervisedGAN
-    from ganzoo.networks import ConditionalDCGANDiscriminator
-    from ganzoo.networks import ConditionalDCGANGenerator
     from ganzoo.networks import DCGANDiscriminator
     from ganzoo.networks import DCGANGenerator
-    from ganzoo.networks import PatchGANDiscriminator
-    from ganzoo.networks import ResNetGenerator
-    from ganzoo.networks import SemiSupervisedDiscriminator
 
     keras.utils.set_random_seed(1)
     rng = np.random.default_rng(0)
     images = rng.uniform(-1, 1, (STEPS * BATCH * 2, 28, 28, 1)).astype(np.float32)
     labels = rng.integers(0, 3, len(images))
     if name == "gan":
-        model = GAN(
-            generator=DCGANGenerator(8, (28, 28, 1), base_filters=4),
-            discriminator=DCGANDiscriminator((28, 28, 1), base_filters=4),
-            seed=3,
-        )
-        model.compile(**_optimizers())
+        model = build("gan", _optimizers())
         data = tf.data.Dataset.from_tensor_slices(images[: STEPS * BATCH])
     elif name == "gan_stabilized":
         model = GAN(
@@ -101,30 +92,12 @@ def _build(name):
         model.compile(**_optimizers(), generator_loss="hinge")
         data = tf.data.Dataset.from_tensor_slices(images[: STEPS * BATCH])
     elif name == "conditional_gan":
-        model = ConditionalGAN(
-            generator=ConditionalDCGANGenerator(8, 3, (28, 28, 1), base_filters=4, embedding_dim=4),
-            discriminator=ConditionalDCGANDiscriminator(
-                3, (28, 28, 1), base_filters=4, embedding_dim=4
-            ),
-            num_classes=3,
-            generator_ema_decay=0.5,
-            seed=3,
-        )
-        model.compile(**_optimizers())
+        model = build("conditional_gan", _optimizers(), generator_ema_decay=0.5)
         data = tf.data.Dataset.from_tensor_slices(
             (images[: STEPS * BATCH], labels[: STEPS * BATCH])
         )
     elif name == "semi_supervised_gan":
-        model = SemiSupervisedGAN(
-            generator=DCGANGenerator(8, (28, 28, 1), base_filters=4),
-            discriminator=SemiSupervisedDiscriminator(
-                3, (28, 28, 1), base_filters=4, input_dropout=0.0, dropout=0.0
-            ),
-            num_classes=3,
-            unsupervised_weight=0.5,
-            seed=3,
-        )
-        model.compile(**_optimizers(), generator_loss="feature_matching")
+        model = build("semi_supervised_gan", _optimizers(), unsupervised_weight=0.5)
         # Fixed batches: the record pins the model's math, and the labelled
         # stream's order is tested in tests/data.
         unlabelled = tf.data.Dataset.from_tensor_slices(images[: STEPS * BATCH]).batch(BATCH)
@@ -135,16 +108,7 @@ def _build(name):
             lambda images, pair: {"images": images, "labelled_images": pair[0], "labels": pair[1]}
         )
     elif name == "cycle_gan":
-        model = CycleGAN(
-            generator_g=ResNetGenerator(base_filters=2, num_residual_blocks=1),
-            generator_f=ResNetGenerator(base_filters=2, num_residual_blocks=1),
-            discriminator_x=PatchGANDiscriminator(base_filters=2, num_layers=1),
-            discriminator_y=PatchGANDiscriminator(base_filters=2, num_layers=1),
-            pool_size=2,
-            generator_ema_decay=0.5,
-            seed=3,
-        )
-        model.compile(**_optimizers())
+        model = build("cycle_gan", _optimizers(), generator_ema_decay=0.5)
         pairs = rng.uniform(-1, 1, (STEPS * BATCH, 16, 16, 3)).astype(np.float32)
         data = tf.data.Dataset.from_tensor_slices((pairs, pairs[::-1].copy()))
     else:

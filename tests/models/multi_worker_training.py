@@ -18,7 +18,8 @@ import numpy as np
 import tensorflow as tf
 
 
-def build(model_name):
+def build(model_name, optimizers=None, **options):
+    """A compiled tiny model; `options` go to its constructor, `optimizers` to compile."""
     import keras
 
     from ganzoo.models import GAN
@@ -39,6 +40,7 @@ def build(model_name):
             generator=DCGANGenerator(8, (28, 28, 1), base_filters=4),
             discriminator=DCGANDiscriminator((28, 28, 1), base_filters=4),
             seed=3,
+            **options,
         )
     elif model_name == "conditional_gan":
         model = ConditionalGAN(
@@ -48,6 +50,7 @@ def build(model_name):
             ),
             num_classes=3,
             seed=3,
+            **options,
         )
     elif model_name == "semi_supervised_gan":
         model = SemiSupervisedGAN(
@@ -57,6 +60,7 @@ def build(model_name):
             ),
             num_classes=3,
             seed=3,
+            **options,
         )
     else:
         model = CycleGAN(
@@ -66,10 +70,16 @@ def build(model_name):
             discriminator_y=PatchGANDiscriminator(base_filters=2, num_layers=1),
             pool_size=2,
             seed=3,
+            **options,
         )
     model.compile(
-        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-        g_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        **(
+            optimizers
+            or {
+                "d_optimizer": keras.optimizers.Adam(1e-3, beta_1=0.5),
+                "g_optimizer": keras.optimizers.Adam(1e-3, beta_1=0.5),
+            }
+        )
     )
     return model
 
