@@ -46,6 +46,8 @@ import subprocess
 import sys
 import time
 
+from ganzoo import recipe_files
+
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
 MODELS = ("gan", "conditional_gan", "semi_supervised_gan", "cycle_gan")
@@ -107,7 +109,7 @@ def load_module(path):
 
 def load_recipe(model_name):
     """The recipe module of `model_name`, loaded from `recipes/`."""
-    return load_module(REPO / "recipes" / f"{RECIPES[model_name][0]}.py")
+    return recipe_files.load_recipe(RECIPES[model_name][0])
 
 
 def recipe_config(model_name, preset="default", **overrides):
@@ -649,7 +651,13 @@ def measure_cycle_gan_memory(setting, preset="paper", steps=2, config_overrides=
 
 
 def _peak_rss_mib():
-    # ru_maxrss is in KiB on Linux.
+    # ru_maxrss (KiB on Linux) is the kernel's high-water mark, updated only
+    # when RSS shrinks: while memory is still growing it can be below the
+    # current RSS. /proc's VmHWM is max(high-water mark, current RSS).
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
