@@ -22,7 +22,6 @@ stopped (runs with the same settings are not repeated); the Markdown table
 
 import argparse
 import dataclasses
-import importlib.util
 import json
 import os
 import pathlib
@@ -30,16 +29,13 @@ import platform
 import sys
 import time
 
+from ganzoo.recipe_files import load_recipe
+
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
 
 def _load_recipe():
-    spec = importlib.util.spec_from_file_location(
-        "sgan_fashion_mnist", REPO / "recipes" / "sgan_fashion_mnist.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_recipe("sgan_fashion_mnist")
 
 
 def train_supervised_baseline(recipe, config, steps):

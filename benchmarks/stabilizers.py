@@ -34,7 +34,6 @@ configuration, seed and settings is not repeated); the Markdown table
 
 import argparse
 import dataclasses
-import importlib.util
 import json
 import os
 import pathlib
@@ -42,6 +41,8 @@ import platform
 import sys
 import tempfile
 import time
+
+from ganzoo.recipe_files import load_recipe
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 CLASSIFIER_DIR = REPO / "exported" / "classifiers" / "fashion_mnist"
@@ -89,12 +90,7 @@ METRICS = ("fid_domain", "kid_domain", "precision_domain", "recall_domain", "cla
 
 
 def _load_recipe():
-    spec = importlib.util.spec_from_file_location(
-        "dcgan_fashion_mnist", REPO / "recipes" / "dcgan_fashion_mnist.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_recipe("dcgan_fashion_mnist")
 
 
 def config_for(recipe, name, seed, base_overrides):

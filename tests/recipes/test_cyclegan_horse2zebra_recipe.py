@@ -1,6 +1,5 @@
 """recipes/cyclegan_horse2zebra.py end to end on real unpaired images, and without data."""
 
-import importlib.util
 import json
 import os
 import pathlib
@@ -13,31 +12,24 @@ from PIL import Image
 
 from ganzoo.data import sources
 from ganzoo.data import unpaired
+from ganzoo.recipe_files import load_recipe
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "cyclegan_horse2zebra.py"
-MAKE_FOLDERS = REPO / "recipes" / "make_unpaired_fashion_mnist.py"
-
-
-def _load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def folder_set(tmp_path_factory):
     """Real sneakers (trainA/testA) and ankle boots (trainB/testB) as grayscale PNGs."""
     output = tmp_path_factory.mktemp("unpaired") / "sneaker2boot"
-    _load(MAKE_FOLDERS, "make_unpaired_fashion_mnist").main(
+    load_recipe("make_unpaired_fashion_mnist").main(
         ["--output", str(output), "--max-per-domain", "12", "--size", "32"]
     )
     return output
 
 
 def test_presets_follow_the_paper_and_fit_the_cpu():
-    recipe = _load(RECIPE, "cyclegan_horse2zebra")
+    recipe = load_recipe("cyclegan_horse2zebra")
     paper = recipe.make_config()
     assert (paper.image_size, paper.load_size, paper.batch_size) == (256, 286, 1)
     assert (paper.num_residual_blocks, paper.generator_filters) == (9, 64)
@@ -51,7 +43,7 @@ def test_presets_follow_the_paper_and_fit_the_cpu():
 
 
 def test_learning_rate_is_constant_then_decays_to_zero():
-    recipe = _load(RECIPE, "cyclegan_horse2zebra")
+    recipe = load_recipe("cyclegan_horse2zebra")
     config = recipe.make_config("smoke", epochs=4, decay_epochs=2)
     cycle_gan = recipe.build_cycle_gan(config, steps_per_epoch=10)
     values = []
@@ -121,7 +113,7 @@ def test_a_translator_that_ignores_its_input_is_not_exported(folder_set, capsys)
 
     from ganzoo.recipe_training import CollapsedGeneratorError
 
-    recipe = _load(RECIPE, "cyclegan_horse2zebra")
+    recipe = load_recipe("cyclegan_horse2zebra")
     config = recipe.make_config("smoke", data_dir=str(folder_set), force=False)
     inputs = keras.Input((None, None, 3))
     # G passes its input through; F returns the same gray image whatever it gets.
@@ -143,7 +135,7 @@ def test_without_data_it_stops_at_once_and_says_how_to_provide_folders(monkeypat
     monkeypatch.setattr(
         sources, "can_reach_download_host", lambda name, timeout=3.0: (False, "offline")
     )
-    recipe = _load(RECIPE, "cyclegan_horse2zebra")
+    recipe = load_recipe("cyclegan_horse2zebra")
     with pytest.raises(SystemExit) as stopped:
         recipe.main(["--run-dir", str(tmp_path / "run"), "--export-dir", str(tmp_path / "e")])
     message = str(stopped.value.code)
@@ -155,7 +147,7 @@ def test_without_data_it_stops_at_once_and_says_how_to_provide_folders(monkeypat
 def test_the_pair_is_published_both_or_neither(tmp_path, monkeypatch):
     import types
 
-    recipe = _load(RECIPE, "cyclegan_recipe_pair_under_test")
+    recipe = load_recipe("cyclegan_horse2zebra")
     export_dir = tmp_path / "export"
     for name in recipe.TRANSLATOR_NAMES:  # the previous run's pair
         (export_dir / name).mkdir(parents=True)

@@ -1,4 +1,3 @@
-import importlib.util
 import json
 import os
 import pathlib
@@ -8,19 +7,14 @@ import sys
 import numpy as np
 import pytest
 
+from ganzoo.recipe_files import load_recipe
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "dcgan_fashion_mnist.py"
 
 
-def _load_recipe():
-    spec = importlib.util.spec_from_file_location("dcgan_fashion_mnist", RECIPE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_presets_override_only_known_fields():
-    recipe = _load_recipe()
+    recipe = load_recipe("dcgan_fashion_mnist")
     default = recipe.make_config()
     # The paper's defaults (Radford et al. 2016, Sec. 4).
     assert (default.batch_size, default.latent_dim, default.learning_rate, default.beta_1) == (
@@ -48,7 +42,7 @@ def test_presets_override_only_known_fields():
 def test_selection_on_the_test_split_is_refused_before_training(tmp_path):
     from ganzoo.recipe_training import generator_selection_callbacks
 
-    recipe = _load_recipe()
+    recipe = load_recipe("dcgan_fashion_mnist")
     config = recipe.make_config("smoke", validation_split="test[:5000]", run_dir=str(tmp_path))
     with pytest.raises(ValueError, match="must not be a part of the test split"):
         generator_selection_callbacks(config, recipe.CLASSIFIER_DIR / "fashion_mnist")

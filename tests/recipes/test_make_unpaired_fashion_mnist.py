@@ -1,4 +1,3 @@
-import importlib.util
 import json
 import pathlib
 
@@ -8,20 +7,13 @@ import pytest
 
 from ganzoo.data import load_image_arrays
 from ganzoo.data import load_unpaired_images
+from ganzoo.recipe_files import load_recipe
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-RECIPE = REPO / "recipes" / "make_unpaired_fashion_mnist.py"
-
-
-def _load_recipe():
-    spec = importlib.util.spec_from_file_location("make_unpaired_fashion_mnist", RECIPE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_config_defaults_presets_and_flags():
-    recipe = _load_recipe()
+    recipe = load_recipe("make_unpaired_fashion_mnist")
     default = recipe.make_config()
     assert (default.class_x, default.class_y, default.size) == (7, 9, 64)
     assert default.output == "data/fashion_mnist_sneaker2boot"
@@ -44,7 +36,7 @@ def test_config_defaults_presets_and_flags():
     ],
 )
 def test_invalid_config_is_rejected_before_writing(tmp_path, overrides, message):
-    recipe = _load_recipe()
+    recipe = load_recipe("make_unpaired_fashion_mnist")
     config = recipe.make_config(output=str(tmp_path / "set"), **overrides)
     with pytest.raises(ValueError, match=message):
         recipe.make_unpaired(config)
@@ -52,7 +44,7 @@ def test_invalid_config_is_rejected_before_writing(tmp_path, overrides, message)
 
 
 def test_failure_leaves_nothing_behind(tmp_path, monkeypatch):
-    recipe = _load_recipe()
+    recipe = load_recipe("make_unpaired_fashion_mnist")
 
     def no_data(name, split, *, source):
         raise RuntimeError("no Fashion-MNIST here (patched)")
@@ -65,7 +57,7 @@ def test_failure_leaves_nothing_behind(tmp_path, monkeypatch):
 
 @pytest.mark.large
 def test_writes_real_grayscale_domains(tmp_path, capsys):
-    recipe = _load_recipe()
+    recipe = load_recipe("make_unpaired_fashion_mnist")
     output = tmp_path / "sneaker2boot"
     argv = ["--max-per-domain", "20", "--size", "32", "--output", str(output)]
     counts = recipe.main([*argv, "--data-source", "idx"])

@@ -1,4 +1,3 @@
-import importlib.util
 import json
 import os
 import pathlib
@@ -10,20 +9,14 @@ import pytest
 
 from ganzoo.data import load_image_arrays
 from ganzoo.export import OnnxClassifier
+from ganzoo.recipe_files import load_recipe
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "train_domain_classifier.py"
 
 
-def _load_recipe():
-    spec = importlib.util.spec_from_file_location("train_domain_classifier", RECIPE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_presets_override_only_known_fields():
-    recipe = _load_recipe()
+    recipe = load_recipe("train_domain_classifier")
     default = recipe.make_config()
     assert default.export_dir is None  # runs/classifiers/<dataset>
     assert (default.dataset, default.take, default.overwrite) == ("fashion_mnist", None, True)
@@ -85,15 +78,11 @@ def test_smoke_preset_trains_evaluates_and_exports(tmp_path):
 @pytest.mark.large
 def test_two_domain_classifier_from_unpaired_folders(tmp_path):
     """`--data-dir`: trainA is class 0, trainB class 1, scored on testA + testB."""
-    spec = importlib.util.spec_from_file_location(
-        "make_unpaired_fashion_mnist", REPO / "recipes" / "make_unpaired_fashion_mnist.py"
-    )
-    make_folders = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make_folders)
+    make_folders = load_recipe("make_unpaired_fashion_mnist")
     folders = tmp_path / "sneaker2boot"
     make_folders.main(["--output", str(folders), "--max-per-domain", "40", "--size", "32"])
 
-    recipe = _load_recipe()
+    recipe = load_recipe("train_domain_classifier")
     config = recipe.make_config(
         "sneaker2boot",
         data_dir=str(folders),
