@@ -645,15 +645,17 @@ def measure_cycle_gan_memory(setting, preset="paper", steps=2, config_overrides=
         "steps": steps,
         "ms_per_step": 1000.0 * seconds / steps,
         "baseline_rss_mib": baseline_rss_mib,
-        "peak_rss_mib": _peak_rss_mib(),
+        # The kernel's high-water mark can miss an RSS already observed (it is
+        # not updated on every release path); the peak is at least that.
+        "peak_rss_mib": max(_peak_rss_mib(), baseline_rss_mib),
         "logs": logs,
     }
 
 
 def _peak_rss_mib():
-    # ru_maxrss (KiB on Linux) is the kernel's high-water mark, updated only
-    # when RSS shrinks: while memory is still growing it can be below the
-    # current RSS. /proc's VmHWM is max(high-water mark, current RSS).
+    # ru_maxrss (KiB on Linux) is the kernel's high-water mark, updated lazily:
+    # while memory grows it can be below the current RSS. /proc's VmHWM is
+    # max(high-water mark, current RSS).
     with open("/proc/self/status") as status:
         for line in status:
             if line.startswith("VmHWM:"):

@@ -58,7 +58,9 @@ def test_every_model_trains_next_to_its_reference_loop(model_name):
 def test_cycle_gan_memory_row_on_a_tiny_step():
     row = benchmark.measure_cycle_gan_memory(benchmark.Setting("ganzoo"), preset="smoke", steps=1)
     assert row["image_size"] == 16
-    assert row["peak_rss_mib"] >= row["baseline_rss_mib"] > 0
+    # A real reading (the peak is clamped to at least the baseline, so a
+    # comparison of the two would prove nothing).
+    assert 100 < row["baseline_rss_mib"] <= row["peak_rss_mib"] < 24 * 1024
     assert row["ms_per_step"] > 0
 
 
