@@ -199,11 +199,16 @@ def averaged_copy(network, average, standing_inputs=None):
             `standing_statistics`.
     """
     copy = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(network))
+    _load_average(copy, network, average, standing_inputs)
+    return copy
+
+
+def _load_average(copy, network, average, standing_inputs):
+    """Gives `copy` the network's weights, the averages, then standing statistics."""
     copy.set_weights(network.get_weights())
     average.copy_to(copy.trainable_variables)
     if standing_inputs is not None:
         standing_statistics(copy, standing_inputs)
-    return copy
 
 
 class AveragedCopy:
@@ -243,10 +248,7 @@ class AveragedCopy:
         if self._copy is None:
             self._copy = averaged_copy(self._network, self._average, standing_inputs=inputs)
         else:
-            self._copy.set_weights(self._network.get_weights())
-            self._average.copy_to(self._copy.trainable_variables)
-            if inputs is not None:
-                standing_statistics(self._copy, inputs)
+            _load_average(self._copy, self._network, self._average, inputs)
         self._fingerprint = fingerprint
         return self._copy
 

@@ -22,8 +22,11 @@ class SemiSupervisedDiscriminator(keras.Model):
     `hidden_noise` above 0, additive Gaussian noise of that standard deviation
     is applied, in training only, to the input pixels and after every
     LeakyReLU, as in Salimans et al.'s MNIST discriminator (Appendix: noise
-    of std 0.3 on the input and 0.5 on each hidden layer), which keeps it
-    from memorizing the few labelled images. There is no batch
+    of std 0.3 on the input and 0.5 on each hidden layer), a regularizer
+    against memorizing the few labelled images. (On Fashion-MNIST with 100
+    labels it did not help here, seed 0: 0.663 validation accuracy after
+    12 epochs with 0.3/0.5, against a 0.686 peak in a 30-epoch run
+    without.) There is no batch
     normalization: its statistics would mix the labelled, unlabelled and
     generated batches the discriminator sees in one step (Salimans et al.
     use weight normalization instead).
