@@ -1,5 +1,5 @@
 import keras
-import pytest
+import numpy as np
 import tensorflow as tf
 
 from ganzoo.compat import keras_workarounds
@@ -29,8 +29,31 @@ def test_all_layers_walks_nested_models_and_in_multi_worker_mode_is_false_locall
     assert not in_multi_worker_mode(tf.distribute.get_strategy())
 
 
-@pytest.mark.parametrize("epoch", [3, None])
-def test_set_initial_epoch_is_what_fit_reads(epoch):
+def test_set_initial_epoch_from_on_train_begin_is_where_fit_starts():
+    class StartAt(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            keras_workarounds.set_initial_epoch(self.model, 2)
+
+        def on_epoch_begin(self, epoch, logs=None):
+            epochs.append(epoch)
+
+        def on_train_end(self, logs=None):
+            keras_workarounds.set_initial_epoch(self.model, None)
+
     model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
-    keras_workarounds.set_initial_epoch(model, epoch)
-    assert model._initial_epoch == epoch
+    model.compile(optimizer="sgd", loss="mse")
+    data = (np.zeros((4, 1), "float32"), np.zeros((4, 1), "float32"))
+    epochs = []
+    model.fit(*data, epochs=4, verbose=0, callbacks=[StartAt()])
+    assert epochs == [2, 3]
+    # Cleared at the end: the next fit starts from its own initial_epoch.
+    epochs.clear()
+    model.fit(
+        *data,
+        epochs=2,
+        verbose=0,
+        callbacks=[
+            keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: epochs.append(epoch))
+        ],
+    )
+    assert epochs == [0, 1]
