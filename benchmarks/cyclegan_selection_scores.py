@@ -12,9 +12,9 @@ Each EXPORT_DIR holds `g_x_to_y/` and `f_y_to_x/` (a recipe's `--export-dir`).
 import argparse
 
 from ganzoo.data.unpaired import load_unpaired_images
-from ganzoo.export import OnnxClassifier
-from ganzoo.export import OnnxImageTranslator
 from ganzoo.metrics.translation import translation_scores
+from ganzoo.runtime import OnnxClassifier
+from ganzoo.runtime import OnnxImageTranslator
 
 
 def main(argv=None):

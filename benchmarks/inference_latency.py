@@ -627,9 +627,9 @@ def translation_quality(forward, backward, unpaired_data_dir, classifier_dir):
         list of rows, one per model name.
     """
     from ganzoo.data import load_unpaired_images
-    from ganzoo.export.feature_runtime import OnnxClassifier
-    from ganzoo.export.translator_runtime import OnnxImageTranslator
     from ganzoo.metrics import translation_scores
+    from ganzoo.runtime import OnnxClassifier
+    from ganzoo.runtime import OnnxImageTranslator
 
     manifest = read_export_manifest(forward["float32"])
     images = {

@@ -25,8 +25,8 @@ import time
 import numpy as np
 
 from ganzoo.data import load_image_arrays
-from ganzoo.export.runtime import OnnxGenerator
 from ganzoo.metrics import parzen_window_estimate
+from ganzoo.runtime import OnnxGenerator
 
 SIGMAS = np.logspace(-1.0, 0.0, 10)
 

@@ -151,9 +151,9 @@ def evaluate_on_validation(export_path, config, validation_split, num_samples, s
 
     from ganzoo.data import load_image_arrays
     from ganzoo.evaluation import sample_metrics
-    from ganzoo.export.feature_runtime import OnnxClassifier
-    from ganzoo.export.runtime import OnnxGenerator
     from ganzoo.latents import sample_latents
+    from ganzoo.runtime import OnnxClassifier
+    from ganzoo.runtime import OnnxGenerator
 
     classifier = OnnxClassifier(CLASSIFIER_DIR)
     rng = np.random.default_rng(seed)

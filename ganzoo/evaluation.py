@@ -222,10 +222,10 @@ def evaluate(
     if write:  # before TensorFlow (ganzoo.data) is imported
         _check_write(export_dir, "metrics", num_samples)
 
-    from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
-    from ganzoo.export.feature_runtime import OnnxClassifier
     from ganzoo.export.manifest import CONDITIONAL_TASK
-    from ganzoo.export.runtime import OnnxGenerator
+    from ganzoo.runtime import OnnxClassifier
+    from ganzoo.runtime import OnnxConditionalGenerator
+    from ganzoo.runtime import OnnxGenerator
 
     task = read_manifest(export_dir / MANIFEST_FILE_NAME)["task"]
     if task == CONDITIONAL_TASK:
@@ -329,9 +329,7 @@ def evaluate_inception(
         ValueError: for an unknown `resize`, or if `write` would replace
             metrics of more samples.
     """
-    from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
     from ganzoo.export.manifest import CONDITIONAL_TASK
-    from ganzoo.export.runtime import OnnxGenerator
     from ganzoo.metrics import density_coverage
     from ganzoo.metrics import frechet_distance
     from ganzoo.metrics import kernel_inception_distance
@@ -340,6 +338,8 @@ def evaluate_inception(
     from ganzoo.networks.fid_inception import FIDInceptionV3
     from ganzoo.networks.fid_inception import fid_inception_input
     from ganzoo.networks.fid_inception import fid_inception_weights_path
+    from ganzoo.runtime import OnnxConditionalGenerator
+    from ganzoo.runtime import OnnxGenerator
 
     if resize not in RESIZE_MODES:
         raise ValueError(f"`resize` must be one of {RESIZE_MODES}. Received: {resize!r}")

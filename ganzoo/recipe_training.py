@@ -446,8 +446,8 @@ def domain_class_probabilities(images, dataset):
     """
     import numpy as np
 
-    from ganzoo.export import OnnxClassifier
     from ganzoo.export.manifest import MANIFEST_FILE_NAME
+    from ganzoo.runtime import OnnxClassifier
     from ganzoo.zoo import default_zoo_dir
 
     directory = default_zoo_dir() / "classifiers" / dataset
@@ -494,7 +494,7 @@ def generator_selection_callbacks(config, classifier_dir):
     from ganzoo.callbacks import GeneratorEvaluation
     from ganzoo.data import load_image_arrays
     from ganzoo.data.image_arrays import parse_split
-    from ganzoo.export.feature_runtime import OnnxClassifier
+    from ganzoo.runtime import OnnxClassifier
 
     if config.validation_split is None:
         return []

@@ -19,7 +19,6 @@ onnxruntime.
 """
 
 import dataclasses
-import importlib
 import os
 import pathlib
 
@@ -31,14 +30,6 @@ from ganzoo.export.manifest import UNCONDITIONAL_TASK
 from ganzoo.export.manifest import read_manifest
 
 ZOO_DIR_ENVIRONMENT_VARIABLE = "GANZOO_ZOO_DIR"
-
-# The onnxruntime class that serves each manifest task: (module, class).
-RUNTIMES = {
-    UNCONDITIONAL_TASK: ("ganzoo.export.runtime", "OnnxGenerator"),
-    CONDITIONAL_TASK: ("ganzoo.export.conditional_runtime", "OnnxConditionalGenerator"),
-    TRANSLATION_TASK: ("ganzoo.export.translator_runtime", "OnnxImageTranslator"),
-    CLASSIFICATION_TASK: ("ganzoo.export.feature_runtime", "OnnxClassifier"),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -210,10 +201,12 @@ def load(name_or_path, zoo_dir=None, providers=None):
         FileNotFoundError, ValueError: as `find`, or as the runtime class.
     """
     entry = find(name_or_path, zoo_dir)
-    if entry.task not in RUNTIMES:
+    # Imported here: `ganzoo.runtime` imports onnxruntime, which `list()` does not need.
+    from ganzoo.runtime import RUNTIME_CLASSES
+
+    if entry.task not in RUNTIME_CLASSES:
         raise ValueError(
-            f"'{entry.directory}' is a '{entry.task}' export; ganzoo runs {sorted(RUNTIMES)}."
+            f"'{entry.directory}' is a '{entry.task}' export; ganzoo runs "
+            f"{sorted(RUNTIME_CLASSES)}."
         )
-    module_name, class_name = RUNTIMES[entry.task]
-    runtime_class = getattr(importlib.import_module(module_name), class_name)
-    return runtime_class(entry.directory, providers=providers)
+    return RUNTIME_CLASSES[entry.task](entry.directory, providers=providers)

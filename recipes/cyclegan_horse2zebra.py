@@ -277,7 +277,7 @@ def load_test_images(config, split, take=None):
 
 def evaluate(cycle_gan, config):
     """Translation scores on every test image with the exported two-domain classifier."""
-    from ganzoo.export import OnnxClassifier
+    from ganzoo.runtime import OnnxClassifier
 
     classifier = OnnxClassifier(config.classifier_dir)
     generator_g = cycle_gan.sampling_generator_g

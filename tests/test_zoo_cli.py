@@ -12,13 +12,13 @@ from PIL import Image
 
 from ganzoo import zoo
 from ganzoo.cli import main
-from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
-from ganzoo.export.runtime import OnnxGenerator
-from ganzoo.export.translator_runtime import OnnxImageTranslator
 from ganzoo.images import image_grid
 from ganzoo.images import to_uint8
 from ganzoo.latents import interpolate_latents
 from ganzoo.latents import sample_latents
+from ganzoo.runtime import OnnxConditionalGenerator
+from ganzoo.runtime import OnnxGenerator
+from ganzoo.runtime import OnnxImageTranslator
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 EXPORTED = REPO / "exported"

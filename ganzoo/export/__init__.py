@@ -26,7 +26,7 @@ imports nothing at start-up and resolves its public names on first access
 
 Example:
 
->>> from ganzoo.export import OnnxGenerator  # no TensorFlow import
+>>> from ganzoo.runtime import OnnxGenerator  # no TensorFlow import
 >>> from ganzoo.export import export_generator  # imports TensorFlow
 """
 
@@ -37,13 +37,13 @@ _LAZY_ATTRIBUTES = {
     "ParityError": "ganzoo.export.parity",
     "export_saved_model": "ganzoo.export.saved_model",
     "export_onnx": "ganzoo.export.onnx",
-    "OnnxGenerator": "ganzoo.export.runtime",
+    "OnnxGenerator": "ganzoo.runtime.onnx_generator",
     "export_classifier": "ganzoo.export.classifier_export",
-    "OnnxClassifier": "ganzoo.export.feature_runtime",
+    "OnnxClassifier": "ganzoo.runtime.onnx_classifier",
     "export_conditional_generator": "ganzoo.export.conditional_generator_export",
-    "OnnxConditionalGenerator": "ganzoo.export.conditional_runtime",
+    "OnnxConditionalGenerator": "ganzoo.runtime.onnx_conditional_generator",
     "export_image_translator": "ganzoo.export.image_translator_export",
-    "OnnxImageTranslator": "ganzoo.export.translator_runtime",
+    "OnnxImageTranslator": "ganzoo.runtime.onnx_image_translator",
     "add_input_checks": "ganzoo.export.input_checks",
 }
 

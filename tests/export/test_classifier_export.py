@@ -17,13 +17,13 @@ import tensorflow as tf
 
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_arrays
-from ganzoo.export import OnnxClassifier
 from ganzoo.export import ParityError
 from ganzoo.export import export_classifier
 from ganzoo.export.manifest import CLASSIFICATION_TASK
 from ganzoo.export.manifest import build_manifest
 from ganzoo.export.manifest import read_manifest
 from ganzoo.networks import DomainClassifier
+from ganzoo.runtime import OnnxClassifier
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 PRETRAINED = REPO / "exported" / "classifiers" / "fashion_mnist"
@@ -189,10 +189,10 @@ _NO_TENSORFLOW_SCRIPT = textwrap.dedent(
 
     import numpy as np
 
-    import ganzoo.export.feature_runtime as feature_runtime
-    from ganzoo.export import OnnxClassifier
+    import ganzoo.export
+    from ganzoo.runtime import OnnxClassifier
 
-    assert OnnxClassifier is feature_runtime.OnnxClassifier
+    assert ganzoo.export.OnnxClassifier is OnnxClassifier
     classifier = OnnxClassifier(sys.argv[1])
     images = np.load(sys.argv[2])
     probabilities, features = classifier.predict(images, batch_size=2)

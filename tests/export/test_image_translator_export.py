@@ -13,9 +13,9 @@ import tensorflow as tf
 import ganzoo.export
 from ganzoo.export.manifest import TRANSLATION_TASK
 from ganzoo.export.manifest import read_manifest
-from ganzoo.export.translator_runtime import OnnxImageTranslator
 from ganzoo.networks import ResNetGenerator
 from ganzoo.networks import UNetGenerator
+from ganzoo.runtime import OnnxImageTranslator
 
 SIZES = ((32, 32), (16, 24))
 
@@ -122,7 +122,7 @@ def test_runtime_needs_no_tensorflow(exported):
         f"""
         import sys
         import numpy as np
-        from ganzoo.export import OnnxImageTranslator
+        from ganzoo.runtime import OnnxImageTranslator
         translator = OnnxImageTranslator({str(exported)!r})
         out = translator.translate(np.zeros((1, 16, 16, 3), np.float32))
         assert out.shape == (1, 16, 16, 3)

@@ -1,4 +1,4 @@
-"""Tests for `ganzoo.export.runtime.OnnxGenerator`, the onnxruntime-only side."""
+"""Tests for `ganzoo.runtime.OnnxGenerator`, the onnxruntime-only side."""
 
 import json
 import os
@@ -11,7 +11,7 @@ import keras
 import numpy as np
 import pytest
 
-from ganzoo.export.runtime import OnnxGenerator
+from ganzoo.runtime import OnnxGenerator
 from tests.export.tiny_generator import IMAGE_SHAPE
 from tests.export.tiny_generator import LATENT_DIM
 
@@ -21,10 +21,14 @@ _NO_TENSORFLOW_SCRIPT = textwrap.dedent(
 
     import numpy as np
 
-    import ganzoo.export.runtime as runtime
-    from ganzoo.export import OnnxGenerator
+    import ganzoo.export
+    import ganzoo.zoo
+    from ganzoo.runtime import RUNTIME_CLASSES
+    from ganzoo.runtime import OnnxGenerator
 
-    assert OnnxGenerator is runtime.OnnxGenerator
+    assert ganzoo.export.OnnxGenerator is OnnxGenerator
+    assert ganzoo.zoo.load(sys.argv[1]).__class__ is OnnxGenerator
+    assert len(RUNTIME_CLASSES) == 4
     generator = OnnxGenerator(sys.argv[1])
     images = generator.sample(3, seed=7)
     pixels = OnnxGenerator.to_uint8(images)

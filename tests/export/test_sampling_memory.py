@@ -11,7 +11,7 @@ NUM_SAMPLES = 100_000
 HIDDEN_UNITS = 4096  # 100,000 rows of it in float32: 1.6 GB if run in one piece
 MEASURE = """
 import resource, sys
-from ganzoo.export.runtime import OnnxGenerator
+from ganzoo.runtime import OnnxGenerator
 
 generator = OnnxGenerator(sys.argv[1])
 generator.sample(8, seed=0)  # session and allocator warmed up

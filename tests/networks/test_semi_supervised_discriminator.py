@@ -2,9 +2,9 @@ import keras
 import numpy as np
 import pytest
 
-from ganzoo.export import OnnxClassifier
 from ganzoo.export import export_classifier
 from ganzoo.networks import SemiSupervisedDiscriminator
+from ganzoo.runtime import OnnxClassifier
 
 
 def _images(count, seed=0):

@@ -46,7 +46,7 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     assert manifest["training_config"]["conditioning"] == "concat"
     assert max(manifest["parity"]["max_abs_diff"].values()) <= 1e-4
 
-    from ganzoo.export.conditional_runtime import OnnxConditionalGenerator
+    from ganzoo.runtime import OnnxConditionalGenerator
 
     generator = OnnxConditionalGenerator(export_dir)
     images = generator.sample(np.array([0, 9, 3]), seed=0)

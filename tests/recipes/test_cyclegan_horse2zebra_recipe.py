@@ -90,7 +90,7 @@ def test_smoke_preset_trains_on_real_folders_and_exports_both_generators(tmp_pat
     assert (run_dir / "checkpoint.weights.h5").is_file()
     assert (run_dir / "loss_curves.png").is_file()
 
-    from ganzoo.export import OnnxImageTranslator
+    from ganzoo.runtime import OnnxImageTranslator
 
     for name, source, target in (("g_x_to_y", "horse", "zebra"), ("f_y_to_x", "zebra", "horse")):
         manifest = json.loads((export_dir / name / "manifest.json").read_text())

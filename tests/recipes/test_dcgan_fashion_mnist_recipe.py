@@ -135,7 +135,7 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     assert onnx.TensorProto.FLOAT in types
     assert not types & {onnx.TensorProto.BFLOAT16, onnx.TensorProto.FLOAT16}
 
-    from ganzoo.export.runtime import OnnxGenerator
+    from ganzoo.runtime import OnnxGenerator
 
     generator = OnnxGenerator(export_dir)
     images = generator.sample(4, seed=0)

@@ -55,8 +55,8 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports_both_networks(tmp
     generator_manifest = json.loads((export_dir / "generator" / "manifest.json").read_text())
     assert generator_manifest["task"] == "unconditional_image_generation"
 
-    from ganzoo.export import OnnxClassifier
-    from ganzoo.export import OnnxGenerator
+    from ganzoo.runtime import OnnxClassifier
+    from ganzoo.runtime import OnnxGenerator
 
     images = OnnxGenerator(export_dir / "generator").sample(3, seed=0)
     probabilities, _ = OnnxClassifier(export_dir / "classifier").predict(images)
