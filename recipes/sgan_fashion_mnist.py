@@ -14,7 +14,7 @@ images and Adam with beta_1 0.5 as the paper; learning rate 2e-3 and
 unsupervised weight 0.5 (as the authors' code) were chosen on 100 labels, see
 the comments in `Config`.
 
-The "zoo" preset trains the shipped model: mixed_bfloat16, the labels and
+The "zoo" preset trains the shipped model: the `auto` precision, the labels and
 the unlabelled stream drawn from the first 50,000 training images, a fixed
 budget of epochs over which the learning rate decays linearly to zero, the
 last epoch shipped (no epoch is chosen on labels),
@@ -144,7 +144,6 @@ PRESETS = {
         "export_dir": "runs/sgan_fashion_mnist_smoke/export",
     },
     "zoo": {
-        "dtype_policy": "mixed_bfloat16",
         # At a constant 2e-3 the first zoo run peaked at 0.688 validation
         # accuracy (epoch 6) and diverged in epoch 9 (supervised loss 0.01 ->
         # 2.7): half the rate, decaying linearly to 0 over the whole run.

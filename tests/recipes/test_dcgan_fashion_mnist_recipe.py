@@ -32,10 +32,12 @@ def test_presets_override_only_known_fields():
     parsed = recipe.parse_args(["--preset", "smoke", "--batch-size", "16", "--no-overwrite"])
     assert parsed.batch_size == 16 and parsed.overwrite is False and parsed.take == 256
     # The shipped model: trained on the first 50,000, chosen on the last 10,000
-    # training images, bfloat16, exported into its run directory.
+    # training images, in the precision the hardware runs fastest (emulated
+    # bfloat16 is 3.5x slower than float32 on a CPU without bfloat16
+    # instructions), exported into its run directory.
     zoo = recipe.make_config("zoo")
     assert (zoo.train_split, zoo.validation_split) == ("train[:50000]", "train[50000:]")
-    assert zoo.dtype_policy == "mixed_bfloat16" and zoo.early_stopping_patience
+    assert zoo.dtype_policy == "auto" and zoo.early_stopping_patience
     assert zoo.export_dir.startswith(zoo.run_dir) and not zoo.export_dir.startswith("exported")
 
 
