@@ -1,16 +1,18 @@
-"""Export networks to SavedModel and ONNX, and run the ONNX side.
+"""Export networks to SavedModel, ONNX and LiteRT, checked against the network.
 
-The exporters need TensorFlow; the runtime does not. To keep
-`import ganzoo.export.runtime` free of TensorFlow and Keras, this package
-imports nothing at start-up and resolves its public names on first access
-(PEP 562):
+The exporters need TensorFlow; `ganzoo.runtime`, which runs the exports,
+does not. So that `ganzoo.runtime` can read the manifest module without
+TensorFlow and Keras, this package imports nothing at start-up and resolves
+its public names on first access (PEP 562):
 
 - `export_generator(generator, directory, ...)`: SavedModel + ONNX +
   `manifest.json`, parity-checked, published atomically.
 - `ParityError`: raised when an artifact drifts from the in-memory network.
-- `export_saved_model(model, path, input_signature)` and
-  `export_onnx(model, path, input_signature)`: the generic exporters over a
-  list of named `tf.TensorSpec`.
+- `export_saved_model(model, path, input_signature)`,
+  `export_onnx(model, path, input_signature)` and
+  `export_litert(model, path, input_signature)`: the generic exporters over a
+  list of named `tf.TensorSpec`; every task exporter takes `formats=` to add
+  LiteRT (`ganzoo.export.export_format.FORMATS`).
 - `OnnxGenerator`: onnxruntime-only inference from an export directory.
 - `export_classifier(classifier, directory, ...)`: the same for an image
   classifier, with `probabilities` and `features` outputs.
@@ -37,6 +39,7 @@ _LAZY_ATTRIBUTES = {
     "ParityError": "ganzoo.export.parity",
     "export_saved_model": "ganzoo.export.saved_model",
     "export_onnx": "ganzoo.export.onnx",
+    "export_litert": "ganzoo.export.litert",
     "OnnxGenerator": "ganzoo.runtime.onnx_generator",
     "export_classifier": "ganzoo.export.classifier_export",
     "OnnxClassifier": "ganzoo.runtime.onnx_classifier",

@@ -7,24 +7,13 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo.export import input_checks
-from ganzoo.export.export_steps import check_dataset
-from ganzoo.export.export_steps import check_extra_files
-from ganzoo.export.export_steps import check_parity
-from ganzoo.export.export_steps import check_parity_batch_sizes
-from ganzoo.export.export_steps import check_seed
-from ganzoo.export.export_steps import check_tolerance
-from ganzoo.export.export_steps import check_training_config
-from ganzoo.export.export_steps import copy_extra_files
-from ganzoo.export.export_steps import export_directory
+from ganzoo.export.export_plan import ExportPlan
+from ganzoo.export.export_settings import DEFAULT_FORMATS
+from ganzoo.export.export_settings import ExportSettings
 from ganzoo.export.export_steps import image_tensor_entry
 from ganzoo.export.export_steps import single_float32_input
-from ganzoo.export.export_steps import staged_export
-from ganzoo.export.export_steps import write_artifacts
-from ganzoo.export.export_steps import write_export_manifest
 from ganzoo.export.float32_network import float32_network
 from ganzoo.export.manifest import CLASSIFICATION_TASK
-from ganzoo.export.onnx import DEFAULT_OPSET
-from ganzoo.export.parity import measure_parity
 
 IMAGES_INPUT_NAME = "images"
 PROBABILITIES_OUTPUT_NAME = "probabilities"
@@ -45,6 +34,7 @@ def export_classifier(
     tolerance=1e-4,
     seed=0,
     extra_files=None,
+    formats=DEFAULT_FORMATS,
 ):
     """Export an image classifier and its features to SavedModel and ONNX, checked.
 
@@ -96,6 +86,8 @@ def export_classifier(
             `default_rng(seed).uniform(-1, 1, (b, height, width, channels))`.
         extra_files: optional mapping of destination file name (no directory
             part) to source path, copied into the export.
+        formats: sequence of format names, with `"saved_model"` and `"onnx"`;
+            add `"litert"` for a `.tflite` file (see `export_generator`).
 
     Returns:
         `pathlib.Path`, the absolute path of the published export directory.
@@ -131,17 +123,21 @@ def export_classifier(
     network, num_classes, feature_dim = _serving_network(classifier, features_layer)
     class_names = _class_names(class_names, num_classes)
     test_accuracy = _test_accuracy(test_accuracy)
-    batch_sizes = check_parity_batch_sizes(parity_batch_sizes)
-    tolerance = check_tolerance(tolerance)
-    extra_files = check_extra_files(extra_files)
-    check_seed(seed)
-    check_dataset(dataset)
-    check_training_config(training_config)
-    directory = export_directory(directory, overwrite)
+    settings = ExportSettings.check(
+        directory,
+        overwrite=overwrite,
+        formats=formats,
+        parity_batch_sizes=parity_batch_sizes,
+        tolerance=tolerance,
+        seed=seed,
+        dataset=dataset,
+        training_config=training_config,
+        extra_files=extra_files,
+    )
 
     # Check the network's outputs before spending time on the conversions.
     feeds, references = [], []
-    for batch_size in batch_sizes:
+    for batch_size in settings.batch_sizes:
         rng = np.random.default_rng(seed)
         images = rng.uniform(-1.0, 1.0, (batch_size, *image_shape)).astype(np.float32)
         probabilities, features = (
@@ -153,30 +149,21 @@ def export_classifier(
             {PROBABILITIES_OUTPUT_NAME: probabilities, FEATURES_OUTPUT_NAME: features}
         )
 
-    with staged_export(directory) as staging:
-        input_signature = [tf.TensorSpec((None, *image_shape), tf.float32, name=IMAGES_INPUT_NAME)]
-        saved_model_path, onnx_path = write_artifacts(
-            network,
-            staging,
-            input_signature,
-            [PROBABILITIES_OUTPUT_NAME, FEATURES_OUTPUT_NAME],
-            DEFAULT_OPSET,
-            input_checks=input_checks.for_task(CLASSIFICATION_TASK),
-        )
-        max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
-        check_parity(
-            max_abs_diff,
-            tolerance,
-            subject="classifier",
-            details=f"batch sizes {batch_sizes} of uniform [-1, 1] images (seed {seed})",
-        )
-        copy_extra_files(extra_files, staging)
-        write_export_manifest(
-            staging,
-            directory,
-            task=CLASSIFICATION_TASK,
-            inputs=[image_tensor_entry(IMAGES_INPUT_NAME, image_shape)],
-            outputs=[
+    return ExportPlan(
+        task=CLASSIFICATION_TASK,
+        network=network,
+        input_signature=[tf.TensorSpec((None, *image_shape), tf.float32, name=IMAGES_INPUT_NAME)],
+        output_names=[PROBABILITIES_OUTPUT_NAME, FEATURES_OUTPUT_NAME],
+        feeds=feeds,
+        references=references,
+        subject="classifier",
+        parity_details=(
+            f"batch sizes {settings.batch_sizes} of uniform [-1, 1] images (seed {seed})"
+        ),
+        input_checks=input_checks.for_task(CLASSIFICATION_TASK),
+        manifest_fields={
+            "inputs": [image_tensor_entry(IMAGES_INPUT_NAME, image_shape)],
+            "outputs": [
                 {
                     "name": PROBABILITIES_OUTPUT_NAME,
                     "shape": [None, num_classes],
@@ -190,19 +177,12 @@ def export_classifier(
                     "layer": features_layer,
                 },
             ],
-            class_names=class_names,
-            feature_dim=feature_dim,
-            test_accuracy=test_accuracy,
-            image_shape=list(image_shape),
-            dataset=dataset,
-            training_config=training_config,
-            batch_sizes=batch_sizes,
-            seed=seed,
-            tolerance=tolerance,
-            max_abs_diff=max_abs_diff,
-            extra_files=extra_files,
-        )
-    return directory
+            "class_names": class_names,
+            "feature_dim": feature_dim,
+            "test_accuracy": test_accuracy,
+            "image_shape": list(image_shape),
+        },
+    ).write(settings)
 
 
 def _image_shape(classifier):

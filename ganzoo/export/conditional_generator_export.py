@@ -7,25 +7,14 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo.export import input_checks
-from ganzoo.export.export_steps import check_dataset
-from ganzoo.export.export_steps import check_extra_files
+from ganzoo.export.export_plan import ExportPlan
+from ganzoo.export.export_settings import DEFAULT_FORMATS
+from ganzoo.export.export_settings import ExportSettings
 from ganzoo.export.export_steps import check_generated_images
-from ganzoo.export.export_steps import check_parity
-from ganzoo.export.export_steps import check_parity_batch_sizes
-from ganzoo.export.export_steps import check_seed
-from ganzoo.export.export_steps import check_tolerance
-from ganzoo.export.export_steps import check_training_config
-from ganzoo.export.export_steps import copy_extra_files
-from ganzoo.export.export_steps import export_directory
 from ganzoo.export.export_steps import image_tensor_entry
-from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import symbolic_inputs
-from ganzoo.export.export_steps import write_artifacts
-from ganzoo.export.export_steps import write_export_manifest
 from ganzoo.export.float32_network import float32_network
 from ganzoo.export.manifest import CONDITIONAL_TASK
-from ganzoo.export.onnx import DEFAULT_OPSET
-from ganzoo.export.parity import measure_parity
 from ganzoo.latents import sample_latents
 
 LATENT_INPUT_NAME = "z"
@@ -45,8 +34,9 @@ def export_conditional_generator(
     tolerance=1e-4,
     seed=0,
     extra_files=None,
+    formats=DEFAULT_FORMATS,
 ):
-    """Export a class-conditional generator to SavedModel and ONNX, checked.
+    """Export a class-conditional generator to SavedModel and ONNX (and LiteRT), checked.
 
     The artifacts are float32 even for a network trained under a
     `mixed_float16` or `mixed_bfloat16` policy: that network is exported as
@@ -90,6 +80,8 @@ def export_conditional_generator(
             the int32 labels `np.arange(b) % num_classes`.
         extra_files: optional mapping of destination file name (no directory
             part) to source path, copied into the export.
+        formats: sequence of format names, with `"saved_model"` and `"onnx"`;
+            add `"litert"` for a `.tflite` file (see `export_generator`).
 
     Returns:
         `pathlib.Path`, the absolute path of the published export directory.
@@ -121,19 +113,23 @@ def export_conditional_generator(
     latent_dim = _latent_dim(generator)
     class_names = _class_names(class_names, getattr(generator, "num_classes", None))
     num_classes = len(class_names)
-    batch_sizes = check_parity_batch_sizes(parity_batch_sizes)
-    tolerance = check_tolerance(tolerance)
-    extra_files = check_extra_files(extra_files)
-    check_seed(seed)
-    check_dataset(dataset)
-    check_training_config(training_config)
-    directory = export_directory(directory, overwrite)
+    settings = ExportSettings.check(
+        directory,
+        overwrite=overwrite,
+        formats=formats,
+        parity_batch_sizes=parity_batch_sizes,
+        tolerance=tolerance,
+        seed=seed,
+        dataset=dataset,
+        training_config=training_config,
+        extra_files=extra_files,
+    )
     # Trained under a mixed policy or not, the artifacts are float32.
     generator = float32_network(generator)
 
     # Check the generator's outputs before spending time on the conversions.
     feeds, references = [], []
-    for batch_size in batch_sizes:
+    for batch_size in settings.batch_sizes:
         latents = sample_latents(batch_size, latent_dim, seed=seed)
         labels = (np.arange(batch_size) % num_classes).astype(np.int32)
         images = keras.ops.convert_to_numpy(generator([latents, labels], training=False))
@@ -142,32 +138,23 @@ def export_conditional_generator(
         references.append({IMAGES_OUTPUT_NAME: images})
     image_shape = list(references[0][IMAGES_OUTPUT_NAME].shape[1:])
 
-    with staged_export(directory) as staging:
-        input_signature = [
+    return ExportPlan(
+        task=CONDITIONAL_TASK,
+        network=generator,
+        input_signature=[
             tf.TensorSpec((None, latent_dim), tf.float32, name=LATENT_INPUT_NAME),
             tf.TensorSpec((None,), tf.int32, name=LABEL_INPUT_NAME),
-        ]
-        saved_model_path, onnx_path = write_artifacts(
-            generator,
-            staging,
-            input_signature,
-            [IMAGES_OUTPUT_NAME],
-            DEFAULT_OPSET,
-            input_checks=input_checks.for_task(CONDITIONAL_TASK, num_classes=num_classes),
-        )
-        max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
-        check_parity(
-            max_abs_diff,
-            tolerance,
-            subject="conditional generator",
-            details=f"batch sizes {batch_sizes} (seed {seed}, labels arange(b) % {num_classes})",
-        )
-        copy_extra_files(extra_files, staging)
-        write_export_manifest(
-            staging,
-            directory,
-            task=CONDITIONAL_TASK,
-            inputs=[
+        ],
+        output_names=[IMAGES_OUTPUT_NAME],
+        feeds=feeds,
+        references=references,
+        subject="conditional generator",
+        parity_details=(
+            f"batch sizes {settings.batch_sizes} (seed {seed}, labels arange(b) % {num_classes})"
+        ),
+        input_checks=input_checks.for_task(CONDITIONAL_TASK, num_classes=num_classes),
+        manifest_fields={
+            "inputs": [
                 {
                     "name": LATENT_INPUT_NAME,
                     "shape": [None, latent_dim],
@@ -181,20 +168,13 @@ def export_conditional_generator(
                     "range": [0, num_classes - 1],
                 },
             ],
-            outputs=[image_tensor_entry(IMAGES_OUTPUT_NAME, image_shape)],
-            latent_dim=latent_dim,
-            num_classes=num_classes,
-            class_names=class_names,
-            image_shape=image_shape,
-            dataset=dataset,
-            training_config=training_config,
-            batch_sizes=batch_sizes,
-            seed=seed,
-            tolerance=tolerance,
-            max_abs_diff=max_abs_diff,
-            extra_files=extra_files,
-        )
-    return directory
+            "outputs": [image_tensor_entry(IMAGES_OUTPUT_NAME, image_shape)],
+            "latent_dim": latent_dim,
+            "num_classes": num_classes,
+            "class_names": class_names,
+            "image_shape": image_shape,
+        },
+    ).write(settings)
 
 
 def _latent_dim(generator):

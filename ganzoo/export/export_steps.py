@@ -1,8 +1,7 @@
-"""The steps every exporter shares: argument checks, staging, artifacts, publishing.
+"""The steps every export shares: argument checks, staging, parity, publishing.
 
-`export_generator`, `export_conditional_generator` and `export_classifier`
-differ in what they feed the network and what they write into the manifest;
-everything else lives here:
+`ganzoo.export.export_plan.ExportPlan.write` runs them in order for every
+task; the task exporters use the network checks:
 
 - `check_*`: validate the common arguments before any slow conversion, and
   (`check_generated_images`) a generator's output.
@@ -10,7 +9,6 @@ everything else lives here:
 - `export_directory`: resolve the target and refuse to clobber it silently.
 - `staged_export`: build in a hidden temporary directory beside the target
   and rename it into place only if the block succeeds.
-- `write_artifacts`: SavedModel and ONNX of the same serving model.
 - `check_parity`: raise `ParityError` when an artifact drifted too far.
 """
 
@@ -27,18 +25,12 @@ from collections.abc import Sequence
 import keras
 import numpy as np
 
+from ganzoo.export.export_format import FORMATS
 from ganzoo.export.manifest import MANIFEST_FILE_NAME
-from ganzoo.export.manifest import build_manifest
-from ganzoo.export.manifest import write_manifest
-from ganzoo.export.onnx import DEFAULT_OPSET
-from ganzoo.export.onnx import export_onnx
 from ganzoo.export.parity import ParityError
-from ganzoo.export.saved_model import export_saved_model
 from ganzoo.files import apply_default_permissions
 
-SAVED_MODEL_DIR_NAME = "saved_model"
-ONNX_FILE_NAME = "model.onnx"
-RESERVED_NAMES = (SAVED_MODEL_DIR_NAME, ONNX_FILE_NAME, MANIFEST_FILE_NAME)
+RESERVED_NAMES = (*(fmt.file_name for fmt in FORMATS.values()), MANIFEST_FILE_NAME)
 
 
 def check_training_config(training_config):
@@ -350,81 +342,11 @@ def image_tensor_entry(name, image_shape):
     }
 
 
-def write_export_manifest(
-    staging,
-    directory,
-    *,
-    batch_sizes,
-    seed,
-    tolerance,
-    max_abs_diff,
-    extra_files,
-    parity_image_sizes=None,
-    **fields,
-):
-    """Writes `manifest.json` into `staging` with the fields every export shares.
-
-    Args:
-        staging: the staging directory of `staged_export`.
-        directory: the final export directory (its name is the export's name).
-        batch_sizes, seed, tolerance, max_abs_diff: the parity check's
-            settings and result.
-        extra_files: the validated `extra_files` mapping (names are listed).
-        parity_image_sizes: optional list of `[height, width]` the parity
-            check ran at, for networks that take any size.
-        **fields: the task's own manifest fields (`task`, `inputs`, `outputs`,
-            `image_shape`, `dataset`, `training_config`, ...), passed to
-            `build_manifest`.
-    """
-    parity = {
-        "batch_sizes": batch_sizes,
-        "seed": seed,
-        "tolerance": tolerance,
-        "max_abs_diff": max_abs_diff,
-    }
-    if parity_image_sizes is not None:
-        parity["image_sizes"] = parity_image_sizes
-    manifest = build_manifest(
-        name=directory.name,
-        parity=parity,
-        files={
-            "saved_model": SAVED_MODEL_DIR_NAME,
-            "onnx": ONNX_FILE_NAME,
-            "extra": sorted(extra_files),
-        },
-        onnx_opset=DEFAULT_OPSET,
-        **fields,
-    )
-    write_manifest(manifest, staging / MANIFEST_FILE_NAME)
-
-
-def write_artifacts(model, staging, input_signature, output_names, opset, input_checks=None):
-    """Write `saved_model/` and `model.onnx` of `model` into `staging`.
-
-    `input_checks` (see `ganzoo.export.input_checks`) go into the SavedModel
-    only: ONNX has no assertion op, its runtimes check in NumPy.
-
-    Returns:
-        tuple `(saved_model_path, onnx_path)` of `pathlib.Path`s.
-    """
-    saved_model_path = export_saved_model(
-        model,
-        staging / SAVED_MODEL_DIR_NAME,
-        input_signature,
-        output_names=output_names,
-        input_checks=input_checks,
-    )
-    onnx_path = export_onnx(
-        model, staging / ONNX_FILE_NAME, input_signature, output_names=output_names, opset=opset
-    )
-    return saved_model_path, onnx_path
-
-
 def check_parity(max_abs_diff, tolerance, *, subject, details):
-    """Raise `ParityError` unless both artifacts are within `tolerance`.
+    """Raise `ParityError` unless every artifact is within `tolerance`.
 
     Args:
-        max_abs_diff: dict `{"saved_model": float, "onnx": float}` from
+        max_abs_diff: dict from format name to the largest difference, from
             `ganzoo.export.parity.measure_parity`; NaN never passes.
         tolerance: float, the largest difference allowed.
         subject: str naming the network, e.g. `"generator"`.
@@ -432,10 +354,10 @@ def check_parity(max_abs_diff, tolerance, *, subject, details):
     """
     if all(difference <= tolerance for difference in max_abs_diff.values()):
         return
+    differences = ", ".join(f"{name}={value:.3g}" for name, value in max_abs_diff.items())
     raise ParityError(
         f"The exported {subject} disagrees with the in-memory {subject}: "
-        f"max |difference| saved_model={max_abs_diff['saved_model']:.3g}, "
-        f"onnx={max_abs_diff['onnx']:.3g} over {details}, tolerance {tolerance:.3g}.",
+        f"max |difference| {differences} over {details}, tolerance {tolerance:.3g}.",
         max_abs_diff=max_abs_diff,
         tolerance=tolerance,
     )

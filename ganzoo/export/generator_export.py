@@ -4,26 +4,15 @@ import keras
 import tensorflow as tf
 
 from ganzoo.export import input_checks
-from ganzoo.export.export_steps import check_dataset
-from ganzoo.export.export_steps import check_extra_files
+from ganzoo.export.export_plan import ExportPlan
+from ganzoo.export.export_settings import DEFAULT_FORMATS
+from ganzoo.export.export_settings import ExportSettings
 from ganzoo.export.export_steps import check_generated_images
-from ganzoo.export.export_steps import check_parity
-from ganzoo.export.export_steps import check_parity_batch_sizes
-from ganzoo.export.export_steps import check_seed
-from ganzoo.export.export_steps import check_tolerance
-from ganzoo.export.export_steps import check_training_config
-from ganzoo.export.export_steps import copy_extra_files
-from ganzoo.export.export_steps import export_directory
 from ganzoo.export.export_steps import image_tensor_entry
 from ganzoo.export.export_steps import single_float32_input
-from ganzoo.export.export_steps import staged_export
-from ganzoo.export.export_steps import write_artifacts
-from ganzoo.export.export_steps import write_export_manifest
 from ganzoo.export.float32_network import float32_network
 from ganzoo.export.manifest import UNCONDITIONAL_TASK
-from ganzoo.export.onnx import DEFAULT_OPSET
 from ganzoo.export.parity import ParityError
-from ganzoo.export.parity import measure_parity
 from ganzoo.latents import sample_latents
 
 # `ParityError` is what `export_generator` raises on drift; it stays importable here.
@@ -44,8 +33,9 @@ def export_generator(
     tolerance=1e-4,
     seed=0,
     extra_files=None,
+    formats=DEFAULT_FORMATS,
 ):
-    """Export an unconditional generator to SavedModel and ONNX, checked.
+    """Export an unconditional generator to SavedModel and ONNX (and LiteRT), checked.
 
     The artifacts are float32 even for a network trained under a
     `mixed_float16` or `mixed_bfloat16` policy: that network is exported as
@@ -54,8 +44,10 @@ def export_generator(
 
     Writes `directory/` with `saved_model/` (endpoint `serve`, also
     `serving_default`: input `z`, output `images`), `model.onnx` (input `z`,
-    output `images`, dynamic batch named `"batch"`), `manifest.json` and any
-    `extra_files`. Before publishing, both artifacts are run on fixed latents
+    output `images`, dynamic batch named `"batch"`), with `formats` including
+    `"litert"` also `model.tflite` (signature `serving_default`, same names),
+    `manifest.json` and any `extra_files`. Before publishing, every artifact
+    is run on fixed latents
     and compared with `generator(z, training=False)`; the measured differences
     go into the manifest.
 
@@ -85,6 +77,9 @@ def export_generator(
         extra_files: optional mapping of destination file name (no directory
             part) to source path, copied into the export, e.g.
             `{"samples.png": "runs/dcgan/grid.png"}`.
+        formats: sequence of format names from
+            `ganzoo.export.export_format.FORMATS`, with `"saved_model"` and
+            `"onnx"`; add `"litert"` for a `.tflite` file.
 
     Returns:
         `pathlib.Path`, the absolute path of the published export directory.
@@ -113,19 +108,23 @@ def export_generator(
     ['manifest.json', 'model.onnx', 'saved_model']
     """
     latent_dim = _latent_dim(generator)
-    batch_sizes = check_parity_batch_sizes(parity_batch_sizes)
-    tolerance = check_tolerance(tolerance)
-    extra_files = check_extra_files(extra_files)
-    check_seed(seed)
-    check_dataset(dataset)
-    check_training_config(training_config)
-    directory = export_directory(directory, overwrite)
+    settings = ExportSettings.check(
+        directory,
+        overwrite=overwrite,
+        formats=formats,
+        parity_batch_sizes=parity_batch_sizes,
+        tolerance=tolerance,
+        seed=seed,
+        dataset=dataset,
+        training_config=training_config,
+        extra_files=extra_files,
+    )
     # Trained under a mixed policy or not, the artifacts are float32.
     generator = float32_network(generator)
 
     # Check the generator's outputs before spending time on the conversions.
     feeds, references = [], []
-    for batch_size in batch_sizes:
+    for batch_size in settings.batch_sizes:
         latents = sample_latents(batch_size, latent_dim, seed=seed)
         images = keras.ops.convert_to_numpy(generator(latents, training=False))
         check_generated_images(images, batch_size)
@@ -133,29 +132,18 @@ def export_generator(
         references.append({IMAGES_OUTPUT_NAME: images})
     image_shape = list(references[0][IMAGES_OUTPUT_NAME].shape[1:])
 
-    with staged_export(directory) as staging:
-        input_signature = [tf.TensorSpec((None, latent_dim), tf.float32, name=LATENT_INPUT_NAME)]
-        saved_model_path, onnx_path = write_artifacts(
-            generator,
-            staging,
-            input_signature,
-            [IMAGES_OUTPUT_NAME],
-            DEFAULT_OPSET,
-            input_checks=input_checks.for_task(UNCONDITIONAL_TASK),
-        )
-        max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
-        check_parity(
-            max_abs_diff,
-            tolerance,
-            subject="generator",
-            details=f"batch sizes {batch_sizes} (seed {seed})",
-        )
-        copy_extra_files(extra_files, staging)
-        write_export_manifest(
-            staging,
-            directory,
-            task=UNCONDITIONAL_TASK,
-            inputs=[
+    return ExportPlan(
+        task=UNCONDITIONAL_TASK,
+        network=generator,
+        input_signature=[tf.TensorSpec((None, latent_dim), tf.float32, name=LATENT_INPUT_NAME)],
+        output_names=[IMAGES_OUTPUT_NAME],
+        feeds=feeds,
+        references=references,
+        subject="generator",
+        parity_details=f"batch sizes {settings.batch_sizes} (seed {seed})",
+        input_checks=input_checks.for_task(UNCONDITIONAL_TASK),
+        manifest_fields={
+            "inputs": [
                 {
                     "name": LATENT_INPUT_NAME,
                     "shape": [None, latent_dim],
@@ -163,18 +151,11 @@ def export_generator(
                     "distribution": "standard_normal",
                 }
             ],
-            outputs=[image_tensor_entry(IMAGES_OUTPUT_NAME, image_shape)],
-            latent_dim=latent_dim,
-            image_shape=image_shape,
-            dataset=dataset,
-            training_config=training_config,
-            batch_sizes=batch_sizes,
-            seed=seed,
-            tolerance=tolerance,
-            max_abs_diff=max_abs_diff,
-            extra_files=extra_files,
-        )
-    return directory
+            "outputs": [image_tensor_entry(IMAGES_OUTPUT_NAME, image_shape)],
+            "latent_dim": latent_dim,
+            "image_shape": image_shape,
+        },
+    ).write(settings)
 
 
 def _latent_dim(generator):

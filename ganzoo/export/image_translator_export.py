@@ -5,25 +5,14 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo.export import input_checks
-from ganzoo.export.export_steps import check_dataset
-from ganzoo.export.export_steps import check_extra_files
+from ganzoo.export.export_plan import ExportPlan
+from ganzoo.export.export_settings import DEFAULT_FORMATS
+from ganzoo.export.export_settings import ExportSettings
 from ganzoo.export.export_steps import check_generated_images
-from ganzoo.export.export_steps import check_parity
-from ganzoo.export.export_steps import check_parity_batch_sizes
-from ganzoo.export.export_steps import check_seed
-from ganzoo.export.export_steps import check_tolerance
-from ganzoo.export.export_steps import check_training_config
-from ganzoo.export.export_steps import copy_extra_files
-from ganzoo.export.export_steps import export_directory
 from ganzoo.export.export_steps import image_tensor_entry
-from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import symbolic_inputs
-from ganzoo.export.export_steps import write_artifacts
-from ganzoo.export.export_steps import write_export_manifest
 from ganzoo.export.float32_network import float32_network
 from ganzoo.export.manifest import TRANSLATION_TASK
-from ganzoo.export.onnx import DEFAULT_OPSET
-from ganzoo.export.parity import measure_parity
 
 IMAGES_INPUT_NAME = "images"
 IMAGES_OUTPUT_NAME = "translated_images"
@@ -45,6 +34,7 @@ def export_image_translator(
     tolerance=1e-4,
     seed=0,
     extra_files=None,
+    formats=DEFAULT_FORMATS,
 ):
     """Export a fully convolutional image-to-image generator, checked at two sizes.
 
@@ -92,6 +82,8 @@ def export_image_translator(
             (`np.random.default_rng(seed)`).
         extra_files: optional mapping of file name to source path, copied in
             (e.g. a translation grid).
+        formats: sequence of format names, with `"saved_model"` and `"onnx"`;
+            add `"litert"` for a `.tflite` file (see `export_generator`).
 
     Returns:
         `pathlib.Path`, the absolute path of the published export directory.
@@ -123,16 +115,20 @@ def export_image_translator(
     size_multiple = _size_multiple(generator, size_multiple)
     image_shape = _image_shape(image_shape, channels)
     image_sizes = _parity_image_sizes(parity_image_sizes, size_multiple)
-    batch_sizes = check_parity_batch_sizes(parity_batch_sizes)
-    tolerance = check_tolerance(tolerance)
-    extra_files = check_extra_files(extra_files)
-    check_seed(seed)
-    check_dataset(dataset)
-    check_training_config(training_config)
     for argument, value in (("source_domain", source_domain), ("target_domain", target_domain)):
         if value is not None and not isinstance(value, str):
             raise TypeError(f"`{argument}` must be a string or None. Received: {value!r}.")
-    directory = export_directory(directory, overwrite)
+    settings = ExportSettings.check(
+        directory,
+        overwrite=overwrite,
+        formats=formats,
+        parity_batch_sizes=parity_batch_sizes,
+        tolerance=tolerance,
+        seed=seed,
+        dataset=dataset,
+        training_config=training_config,
+        extra_files=extra_files,
+    )
     # Trained under a mixed policy or not, the artifacts are float32.
     generator = float32_network(generator)
     min_size = _min_size(generator, size_multiple, image_shape)
@@ -147,7 +143,7 @@ def export_image_translator(
     rng = np.random.default_rng(seed)
     feeds, references = [], []
     for height, width in image_sizes:
-        for batch_size in batch_sizes:
+        for batch_size in settings.batch_sizes:
             images = rng.uniform(-1.0, 1.0, (batch_size, height, width, channels))
             images = images.astype(np.float32)
             translated = keras.ops.convert_to_numpy(generator(images, training=False))
@@ -160,49 +156,31 @@ def export_image_translator(
             feeds.append({IMAGES_INPUT_NAME: images})
             references.append({IMAGES_OUTPUT_NAME: translated})
 
-    with staged_export(directory) as staging:
-        input_signature = [
+    return ExportPlan(
+        task=TRANSLATION_TASK,
+        network=generator,
+        input_signature=[
             tf.TensorSpec((None, None, None, channels), tf.float32, name=IMAGES_INPUT_NAME)
-        ]
-        saved_model_path, onnx_path = write_artifacts(
-            generator,
-            staging,
-            input_signature,
-            [IMAGES_OUTPUT_NAME],
-            DEFAULT_OPSET,
-            input_checks=input_checks.for_task(
-                TRANSLATION_TASK, size_multiple=size_multiple, min_size=min_size
-            ),
-        )
-        max_abs_diff = measure_parity(feeds, references, saved_model_path, onnx_path)
-        check_parity(
-            max_abs_diff,
-            tolerance,
-            subject="image translator",
-            details=f"sizes {image_sizes} x batch sizes {batch_sizes} (seed {seed})",
-        )
-        copy_extra_files(extra_files, staging)
-        write_export_manifest(
-            staging,
-            directory,
-            task=TRANSLATION_TASK,
-            inputs=[image_tensor_entry(IMAGES_INPUT_NAME, [None, None, channels])],
-            outputs=[image_tensor_entry(IMAGES_OUTPUT_NAME, [None, None, channels])],
-            image_shape=list(image_shape),
-            size_multiple=size_multiple,
-            min_size=min_size,
-            source_domain=source_domain,
-            target_domain=target_domain,
-            dataset=dataset,
-            training_config=training_config,
-            batch_sizes=batch_sizes,
-            seed=seed,
-            tolerance=tolerance,
-            max_abs_diff=max_abs_diff,
-            extra_files=extra_files,
-            parity_image_sizes=[list(size) for size in image_sizes],
-        )
-    return directory
+        ],
+        output_names=[IMAGES_OUTPUT_NAME],
+        feeds=feeds,
+        references=references,
+        subject="image translator",
+        parity_details=f"sizes {image_sizes} x batch sizes {settings.batch_sizes} (seed {seed})",
+        input_checks=input_checks.for_task(
+            TRANSLATION_TASK, size_multiple=size_multiple, min_size=min_size
+        ),
+        parity_image_sizes=[list(size) for size in image_sizes],
+        manifest_fields={
+            "inputs": [image_tensor_entry(IMAGES_INPUT_NAME, [None, None, channels])],
+            "outputs": [image_tensor_entry(IMAGES_OUTPUT_NAME, [None, None, channels])],
+            "image_shape": list(image_shape),
+            "size_multiple": size_multiple,
+            "min_size": min_size,
+            "source_domain": source_domain,
+            "target_domain": target_domain,
+        },
+    ).write(settings)
 
 
 def _input_channels(generator):

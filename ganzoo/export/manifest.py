@@ -32,13 +32,14 @@ Input contracts: every input entry gives its shape and dtype; `z` must be
 finite, `label` within its `range`, images finite and within their
 `value_range` (and, for translators, sides multiples of `size_multiple` and at
 least `min_size`). The SavedModel enforces these with in-graph assertions;
-the ONNX graph cannot, so `ganzoo.export`'s runtimes check them in NumPy.
+the ONNX and LiteRT graphs cannot, so `ganzoo.runtime` checks them in NumPy.
 - `dataset`: str or null; `training_config`: JSON object.
 - `versions`: package versions at export time.
 - `parity`: `{"batch_sizes", "tolerance", "max_abs_diff": {"saved_model",
-  "onnx"}}`, the differences measured against the in-memory network.
-- `files`: `{"saved_model": "saved_model", "onnx": "model.onnx",
-  "extra": [...]}`, relative to the export directory.
+  "onnx"[, "litert"]}}`, the differences measured against the in-memory
+  network, one per format written.
+- `files`: `{"saved_model": "saved_model", "onnx": "model.onnx"[, "litert":
+  "model.tflite"], "extra": [...]}`, relative to the export directory.
 - `created`: UTC time of the export, ISO 8601.
 """
 

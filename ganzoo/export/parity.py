@@ -1,18 +1,15 @@
 """Measure how far exported artifacts drift from the in-memory network."""
 
 import numpy as np
-import onnxruntime
-import tensorflow as tf
-
-from ganzoo.export.saved_model import DEFAULT_SIGNATURE
 
 
 class ParityError(ValueError):
     """An exported artifact disagrees with the in-memory network.
 
     Attributes:
-        max_abs_diff: dict mapping format name (`"saved_model"`, `"onnx"`) to
-            the largest absolute difference measured, a Python float.
+        max_abs_diff: dict mapping format name (`"saved_model"`, `"onnx"`,
+            `"litert"`) to the largest absolute difference measured, a
+            Python float.
         tolerance: float, the largest difference that was allowed.
 
     Example:
@@ -29,55 +26,44 @@ class ParityError(ValueError):
         self.tolerance = tolerance
 
 
-def measure_parity(feeds, references, saved_model_dir, onnx_path, *, providers=None):
+def measure_parity(feeds, references, artifacts):
     """Run exported artifacts on fixed inputs and compare with references.
 
-    The SavedModel is reloaded with `tf.saved_model.load` and called through
-    its `serving_default` signature (inputs by name); the ONNX file runs in an
-    `onnxruntime.InferenceSession`.
+    Each artifact is opened by its format's runner
+    (`ganzoo.export.export_format.FORMATS`): the SavedModel through its
+    `serving_default` signature, the ONNX file in onnxruntime, the LiteRT
+    file in the LiteRT interpreter; inputs are passed by name.
 
     Args:
         feeds: sequence of dicts, one per batch, mapping input name to a NumPy
             array of the exported dtype and shape `(batch, ...)`.
         references: sequence of dicts, one per entry of `feeds`, mapping
             output name to the in-memory network's NumPy output.
-        saved_model_dir: path of the SavedModel directory.
-        onnx_path: path of the `.onnx` file.
-        providers: onnxruntime execution providers; defaults to
-            `["CPUExecutionProvider"]`.
+        artifacts: dict from format name (`"saved_model"`, `"onnx"`,
+            `"litert"`) to the path of that artifact.
 
     Returns:
-        dict `{"saved_model": float, "onnx": float}`: the largest absolute
-        difference over all batches and outputs (NaN if any output is NaN).
+        dict from format name to the largest absolute difference over all
+        batches and outputs, a Python float (NaN if any output is NaN).
 
     Raises:
-        ValueError: if `feeds` and `references` differ in length.
+        ValueError: if `feeds` and `references` differ in length, or a format
+            name is unknown.
         ParityError: if an artifact returns a different set of outputs or an
             output of a different shape than the reference.
     """
+    from ganzoo.export.export_format import FORMATS
+
     if len(feeds) != len(references):
         raise ValueError(f"Got {len(feeds)} feeds but {len(references)} reference outputs.")
-    signature = tf.saved_model.load(str(saved_model_dir)).signatures[DEFAULT_SIGNATURE]
-    session = onnxruntime.InferenceSession(
-        str(onnx_path), providers=providers or ["CPUExecutionProvider"]
-    )
-    onnx_output_names = [output.name for output in session.get_outputs()]
-    max_abs_diff = {"saved_model": 0.0, "onnx": 0.0}
+    unknown = sorted(set(artifacts) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"Unknown formats {unknown}; known: {sorted(FORMATS)}.")
+    runners = {name: FORMATS[name].runner(path) for name, path in artifacts.items()}
+    max_abs_diff = dict.fromkeys(runners, 0.0)
     for feed, reference in zip(feeds, references, strict=True):
-        tensors = {name: tf.constant(value) for name, value in feed.items()}
-        saved_model_outputs = {name: value.numpy() for name, value in signature(**tensors).items()}
-        onnx_outputs = dict(
-            zip(
-                onnx_output_names,
-                session.run(onnx_output_names, dict(feed)),
-                strict=True,
-            )
-        )
-        for format_name, outputs in (
-            ("saved_model", saved_model_outputs),
-            ("onnx", onnx_outputs),
-        ):
-            diff = _max_abs_diff(format_name, outputs, reference)
+        for format_name, run in runners.items():
+            diff = _max_abs_diff(format_name, run(feed), reference)
             max_abs_diff[format_name] = _nan_max(max_abs_diff[format_name], diff)
     return max_abs_diff
 

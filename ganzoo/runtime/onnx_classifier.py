@@ -21,6 +21,8 @@ class OnnxClassifier(OnnxModel):
         directory: `str` or `pathlib.Path` of the export directory.
         providers: optional list of onnxruntime execution providers; defaults
             to `["CPUExecutionProvider"]`.
+        backend: `"onnxruntime"` (`model.onnx`) or `"litert"` (`model.tflite`,
+            in `ai-edge-litert`'s interpreter; see `OnnxModel`).
 
     Raises:
         FileNotFoundError: if the directory, its manifest or its ONNX file is
@@ -41,8 +43,8 @@ class OnnxClassifier(OnnxModel):
     TASK = CLASSIFICATION_TASK
     OUTPUT_NAMES = (PROBABILITIES_OUTPUT_NAME, FEATURES_OUTPUT_NAME)
 
-    def __init__(self, directory, providers=None):
-        super().__init__(directory, providers=providers)
+    def __init__(self, directory, providers=None, backend="onnxruntime"):
+        super().__init__(directory, providers=providers, backend=backend)
         if len(self._manifest["inputs"]) != 1:
             raise ValueError(
                 f"'{self._directory}' manifest lists inputs "

@@ -28,6 +28,8 @@ class OnnxGenerator(OnnxModel):
         directory: `str` or `pathlib.Path` of the export directory.
         providers: optional list of onnxruntime execution providers; defaults
             to `["CPUExecutionProvider"]`.
+        backend: `"onnxruntime"` (`model.onnx`) or `"litert"` (`model.tflite`,
+            in `ai-edge-litert`'s interpreter; see `OnnxModel`).
 
     Raises:
         FileNotFoundError: if the directory, its manifest or its ONNX file is
@@ -46,8 +48,8 @@ class OnnxGenerator(OnnxModel):
 
     TASK = UNCONDITIONAL_TASK
 
-    def __init__(self, directory, providers=None):
-        super().__init__(directory, providers=providers)
+    def __init__(self, directory, providers=None, backend="onnxruntime"):
+        super().__init__(directory, providers=providers, backend=backend)
         if len(self._manifest["inputs"]) != 1 or len(self._manifest["outputs"]) != 1:
             raise ValueError(
                 f"'{self._directory}' manifest lists {len(self._manifest['inputs'])} inputs "

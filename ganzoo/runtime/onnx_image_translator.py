@@ -22,6 +22,8 @@ class OnnxImageTranslator(OnnxModel):
         directory: `str` or `pathlib.Path` of the export directory.
         providers: optional list of onnxruntime execution providers; defaults
             to `["CPUExecutionProvider"]`.
+        backend: `"onnxruntime"` (`model.onnx`) or `"litert"` (`model.tflite`,
+            in `ai-edge-litert`'s interpreter; see `OnnxModel`).
 
     Raises:
         FileNotFoundError: if the directory, its manifest or its ONNX file is

@@ -1,19 +1,24 @@
-"""`OnnxModel`: an export directory opened for onnxruntime inference.
+"""`OnnxModel`: an export directory opened for onnxruntime (or LiteRT) inference.
 
-NumPy and onnxruntime only. Every runtime of `ganzoo.runtime` builds on this
-class: it opens the ONNX file that `manifest.json` names, checks the two
-agree, and checks every input against the manifest's contract (name, dtype,
-shape, value range) before onnxruntime sees it.
+NumPy and onnxruntime (or the LiteRT interpreter) only. Every runtime of
+`ganzoo.runtime` builds on this class: it opens the ONNX (or LiteRT) file
+that `manifest.json` names, checks the two agree, and checks every input
+against the manifest's contract (name, dtype, shape, value range) before
+the network sees it.
 """
 
 import pathlib
 
 import numpy as np
-import onnxruntime
 
 from ganzoo.export.manifest import MANIFEST_FILE_NAME
 from ganzoo.export.manifest import read_manifest
 from ganzoo.images import check_image_values
+from ganzoo.runtime.lite_rt_session import LiteRtSession
+
+BACKENDS = ("onnxruntime", "litert")
+"""What runs the network: onnxruntime on `model.onnx`, or the LiteRT
+interpreter on `model.tflite` (exports written with `formats=[..., "litert"]`)."""
 
 
 class OnnxModel:
@@ -39,10 +44,13 @@ class OnnxModel:
         directory: `str` or `pathlib.Path` of an export directory.
         providers: optional list of onnxruntime execution providers; defaults
             to `["CPUExecutionProvider"]`.
+        backend: `"onnxruntime"` (default, `model.onnx`) or `"litert"`
+            (`model.tflite` in the LiteRT interpreter of the `ai-edge-litert`
+            package, which needs NumPy and no TensorFlow).
 
     Raises:
-        FileNotFoundError: if the directory, its manifest or its ONNX file is
-            missing (the message names the path).
+        FileNotFoundError: if the directory, its manifest or the backend's
+            model file is missing (the message names the path).
         ValueError: if the manifest is malformed, is for another task, names
             inputs or outputs other than `INPUT_NAMES` / `OUTPUT_NAMES`, or
             its input/output names differ from the ONNX graph's.
@@ -60,7 +68,7 @@ class OnnxModel:
     CHUNK_SIZE = 500
     """Rows per onnxruntime call in `run`: memory holds one chunk's activations."""
 
-    def __init__(self, directory, providers=None):
+    def __init__(self, directory, providers=None, backend="onnxruntime"):
         directory = pathlib.Path(directory)
         if not directory.is_dir():
             raise FileNotFoundError(f"No export directory at '{directory}'.")
@@ -81,15 +89,28 @@ class OnnxModel:
                     f"'{directory}' manifest lists {kind} {sorted(names)}; "
                     f"{type(self).__name__} expects {kind} {sorted(expected)}."
                 )
-        model_path = directory / manifest["files"]["onnx"]
+        if backend not in BACKENDS:
+            raise ValueError(f"`backend` must be one of {BACKENDS}. Received: {backend!r}.")
+        file_key = "onnx" if backend == "onnxruntime" else "litert"
+        if file_key not in manifest["files"]:
+            raise FileNotFoundError(
+                f"'{directory}' has no {file_key} file (its manifest lists "
+                f"{sorted(manifest['files'])}); export it with formats=[..., 'litert']."
+            )
+        model_path = directory / manifest["files"][file_key]
         if not model_path.is_file():
-            raise FileNotFoundError(f"No ONNX model at '{model_path}'.")
-        session = onnxruntime.InferenceSession(
-            str(model_path), providers=providers or ["CPUExecutionProvider"]
-        )
+            raise FileNotFoundError(f"No {file_key} model at '{model_path}'.")
+        if backend == "onnxruntime":
+            import onnxruntime
+
+            session = onnxruntime.InferenceSession(
+                str(model_path), providers=providers or ["CPUExecutionProvider"]
+            )
+        else:
+            session = LiteRtSession(model_path)
         session_inputs = [node.name for node in session.get_inputs()]
         session_outputs = sorted(node.name for node in session.get_outputs())
-        if session_inputs != input_names or session_outputs != output_names:
+        if sorted(session_inputs) != sorted(input_names) or session_outputs != output_names:
             raise ValueError(
                 f"'{model_path}' has inputs {session_inputs} and outputs {session_outputs}, "
                 f"but the manifest names inputs {input_names} and outputs {output_names}."

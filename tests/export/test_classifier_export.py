@@ -279,7 +279,7 @@ def test_onnx_classifier_checks_the_graph(exported_classifier, tmp_path):
 
 
 def test_parity_failure_leaves_nothing_behind(tmp_path, monkeypatch):
-    module = importlib.import_module("ganzoo.export.classifier_export")
+    module = importlib.import_module("ganzoo.export.export_plan")
     monkeypatch.setattr(
         module, "measure_parity", lambda *args, **kwargs: {"saved_model": 0.0, "onnx": 0.5}
     )

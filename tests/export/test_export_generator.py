@@ -158,7 +158,7 @@ def test_existing_directory_needs_overwrite(tmp_path):
 
 
 def test_parity_failure_leaves_nothing_behind(tmp_path, monkeypatch):
-    module = importlib.import_module("ganzoo.export.generator_export")
+    module = importlib.import_module("ganzoo.export.export_plan")
     real_measure_parity = module.measure_parity
 
     def drifting_measure_parity(feeds, references, *args, **kwargs):
@@ -184,7 +184,7 @@ def test_failed_overwrite_keeps_previous_export(tmp_path, monkeypatch):
     target = tmp_path / "tiny"
     target.mkdir()
     (target / "old.txt").write_text("previous export")
-    module = importlib.import_module("ganzoo.export.generator_export")
+    module = importlib.import_module("ganzoo.export.export_plan")
     monkeypatch.setattr(
         module,
         "measure_parity",

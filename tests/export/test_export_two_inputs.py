@@ -77,7 +77,9 @@ def test_two_input_round_trip(tmp_path):
     ]
     # Different labels must give different images, or the label is ignored.
     assert not np.allclose(references[1]["images"][0], references[1]["images"][1])
-    max_abs_diff = measure_parity(feeds, references, saved_model, onnx_path)
+    max_abs_diff = measure_parity(
+        feeds, references, {"saved_model": saved_model, "onnx": onnx_path}
+    )
     assert max_abs_diff["saved_model"] <= 1e-4
     assert max_abs_diff["onnx"] <= 1e-4
 

@@ -200,6 +200,8 @@ def test_generator_exports_with_an_int32_label_input(tmp_path, conditioning):
         }
         for feed in feeds
     ]
-    max_abs_diff = measure_parity(feeds, references, saved_model, onnx_path)
+    max_abs_diff = measure_parity(
+        feeds, references, {"saved_model": saved_model, "onnx": onnx_path}
+    )
     assert max_abs_diff["saved_model"] <= 1e-4
     assert max_abs_diff["onnx"] <= 1e-4
