@@ -17,19 +17,8 @@ class OnnxClassifier(OnnxModel):
     written by `ganzoo.export.export_classifier`, e.g.
     `exported/classifiers/fashion_mnist`.
 
-    Args:
-        directory: `str` or `pathlib.Path` of the export directory.
-        providers: optional list of onnxruntime execution providers; defaults
-            to `["CPUExecutionProvider"]`.
-        backend: `"onnxruntime"` (`model.onnx`) or `"litert"` (`model.tflite`,
-            in `ai-edge-litert`'s interpreter; see `OnnxModel`).
-
-    Raises:
-        FileNotFoundError: if the directory, its manifest or its ONNX file is
-            missing (the message names the path).
-        ValueError: if the manifest is malformed, is not for an
-            `"image_classification"` export, or does not match the ONNX
-            graph's inputs and outputs.
+    Args and errors: as `OnnxModel` (`directory`, `providers`, `backend`);
+    a manifest for another task than a classifier raises `ValueError`.
 
     Example:
 

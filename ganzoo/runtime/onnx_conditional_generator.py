@@ -20,18 +20,8 @@ class OnnxConditionalGenerator(OnnxModel):
     checked against `[0, num_classes)` here, because the exported embedding
     lookup does not check them itself.
 
-    Args:
-        directory: `str` or `pathlib.Path` of the export directory.
-        providers: optional list of onnxruntime execution providers; defaults
-            to `["CPUExecutionProvider"]`.
-        backend: `"onnxruntime"` (`model.onnx`) or `"litert"` (`model.tflite`,
-            in `ai-edge-litert`'s interpreter; see `OnnxModel`).
-
-    Raises:
-        FileNotFoundError: if the directory, its manifest or its ONNX file is
-            missing (the message names the path).
-        ValueError: if the manifest is malformed, is not for a conditional
-            generator, or does not match the ONNX graph's inputs and outputs.
+    Args and errors: as `OnnxModel` (`directory`, `providers`, `backend`);
+    a manifest for another task than a conditional generator raises `ValueError`.
 
     Example:
 

@@ -24,18 +24,8 @@ class OnnxGenerator(OnnxModel):
     Reads `manifest.json` and the ONNX file it names from an export directory
     written by `ganzoo.export.export_generator`.
 
-    Args:
-        directory: `str` or `pathlib.Path` of the export directory.
-        providers: optional list of onnxruntime execution providers; defaults
-            to `["CPUExecutionProvider"]`.
-        backend: `"onnxruntime"` (`model.onnx`) or `"litert"` (`model.tflite`,
-            in `ai-edge-litert`'s interpreter; see `OnnxModel`).
-
-    Raises:
-        FileNotFoundError: if the directory, its manifest or its ONNX file is
-            missing (the message names the path).
-        ValueError: if the manifest is malformed, is not for an unconditional
-            generator, or does not match the ONNX graph's inputs and outputs.
+    Args and errors: as `OnnxModel` (`directory`, `providers`, `backend`);
+    a manifest for another task than a unconditional generator raises `ValueError`.
 
     Example:
 

@@ -18,18 +18,8 @@ class OnnxImageTranslator(OnnxModel):
     convolutional: any batch size and any height and width that are multiples
     of `size_multiple` and at least `min_size` work.
 
-    Args:
-        directory: `str` or `pathlib.Path` of the export directory.
-        providers: optional list of onnxruntime execution providers; defaults
-            to `["CPUExecutionProvider"]`.
-        backend: `"onnxruntime"` (`model.onnx`) or `"litert"` (`model.tflite`,
-            in `ai-edge-litert`'s interpreter; see `OnnxModel`).
-
-    Raises:
-        FileNotFoundError: if the directory, its manifest or its ONNX file is
-            missing (the message names the path).
-        ValueError: if the manifest is malformed, is not for an image
-            translator, or does not match the ONNX graph.
+    Args and errors: as `OnnxModel` (`directory`, `providers`, `backend`);
+    a manifest for another task than a image translator raises `ValueError`.
 
     Example:
 
