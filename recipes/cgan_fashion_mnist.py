@@ -46,7 +46,7 @@ from ganzoo.recipe_training import training_record
 
 
 @dataclasses.dataclass(frozen=True)
-class Config:
+class Config(recipe_config.RecipeConfig):
     dataset: str = "fashion_mnist"
     data_source: str = "auto"
     latent_dim: int = 100
@@ -72,31 +72,9 @@ class Config:
     # A moving average of the generator's weights (Karras et al. 2018), then
     # sampled and exported; None: off.
     generator_ema_decay: float | None = None
-    seed: int = 0
-    # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
-    # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
-    distribution: str = "default"
-    # "auto" (mixed_bfloat16 where the hardware has bfloat16, else float32:
-    # ganzoo.precision.auto_dtype_policy), "float32", "mixed_float16" or
-    # "mixed_bfloat16". The exports are float32 whichever is chosen.
-    dtype_policy: str = "auto"
-    # XLA-compile the train step.
-    jit_compile: bool = False
-    # Back up the whole training state to <run_dir>/backup every this many
-    # steps (and every epoch); re-running the command after a crash resumes.
-    backup_every_steps: int | None = 100
     grid_columns: int = 10
     run_dir: str = "runs/cgan_fashion_mnist"
-    # The zoo's copy in exported/ changes only by a deliberate commit: copy a
-    # finished run's export there, or pass --export-dir exported/<name>.
     export_dir: str = "runs/cgan_fashion_mnist/export"
-    # Re-running a recipe replaces its own previous export.
-    overwrite: bool = True
-    # Discard the run's backup and train from the start, even with other settings.
-    fresh: bool = False
-    # Export even a generator whose samples look collapsed or diverged
-    # (`ganzoo.recipe_training.check_samples_before_export`).
-    force: bool = False
 
 
 PRESETS = {

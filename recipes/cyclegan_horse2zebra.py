@@ -72,7 +72,7 @@ TRANSLATOR_NAMES = ("g_x_to_y", "f_y_to_x")
 
 
 @dataclasses.dataclass(frozen=True)
-class Config:
+class Config(recipe_config.RecipeConfig):
     dataset: str = "horse2zebra"
     # A folder with trainA/ trainB/ testA/ testB/ of JPEG/PNG images; None
     # reads tfds `cycle_gan/<dataset>`.
@@ -107,33 +107,12 @@ class Config:
     steps_per_epoch: int | None = None
     take: int | None = None
     grid_images: int = 4
-    seed: int = 0
-    # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
-    # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
-    distribution: str = "default"
-    # "auto" (mixed_bfloat16 where the hardware has bfloat16, else float32:
-    # ganzoo.precision.auto_dtype_policy), "float32", "mixed_float16" or
-    # "mixed_bfloat16". The exports are float32 whichever is chosen.
-    dtype_policy: str = "auto"
-    # XLA-compile the train step.
-    jit_compile: bool = False
-    # Back up the whole training state to <run_dir>/backup every this many
-    # steps (and every epoch); re-running the command after a crash resumes.
-    backup_every_steps: int | None = 100
     # An exported two-domain classifier (class 0: X, class 1: Y) to score the
     # translations with; None skips the scores.
     classifier_dir: str | None = None
     run_dir: str = "runs/cyclegan_horse2zebra"
-    # The zoo's copy in exported/ changes only by a deliberate commit: copy a
-    # finished run's export there, or pass --export-dir exported/<name>.
     export_dir: str = "runs/cyclegan_horse2zebra/export"
     export: bool = True
-    # Re-running a recipe replaces its own previous export.
-    overwrite: bool = True
-    # Discard the run's backup and train from the start, even with other settings.
-    fresh: bool = False
-    # Export even translators whose outputs look collapsed or diverged.
-    force: bool = False
 
 
 # The same model at CPU size, on real Fashion-MNIST sneakers and ankle

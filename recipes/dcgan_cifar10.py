@@ -52,7 +52,7 @@ from ganzoo.recipe_training import training_record
 
 
 @dataclasses.dataclass(frozen=True)
-class Config:
+class Config(recipe_config.RecipeConfig):
     dataset: str = "cifar10"
     # "auto" tries tfds, then Keras' copy; "tfds" only tensorflow-datasets.
     data_source: str = "auto"
@@ -71,26 +71,13 @@ class Config:
     beta_2: float = 0.999
     generator_loss: str = "non_saturating"
     random_flip: bool = True
-    seed: int = 0
-    # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
-    # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
-    distribution: str = "default"
-    # "auto" (mixed_bfloat16 where the hardware has bfloat16, else float32;
-    # StudioGAN trains this row in float32), "float32", "mixed_float16" or
-    # "mixed_bfloat16". The export is float32. Here bfloat16 takes 0.78 s per
-    # generator step, float32 1.65 s.
-    dtype_policy: str = "auto"
-    jit_compile: bool = False
+    # StudioGAN trains this row in float32; here (`dtype_policy="auto"`)
+    # bfloat16 takes 0.78 s per generator step, float32 1.65 s.
     # Back up the whole training state every this many steps (and each epoch).
     backup_every_steps: int | None = 500
     grid_samples: int = 64
     run_dir: str = "runs/dcgan_cifar10"
     export_dir: str = "runs/dcgan_cifar10/export"
-    overwrite: bool = True
-    # Discard the run's backup and train from the start, even with other settings.
-    fresh: bool = False
-    # Export even a generator whose samples look collapsed or diverged.
-    force: bool = False
 
 
 PRESETS = {

@@ -18,10 +18,10 @@ CPU: 3 epochs take about 8 minutes there.
 
 The "zoo" preset trains the shipped generator: the `auto` precision (on a
 CPU without bfloat16 instructions emulated bfloat16 ran at 590 ms/step
-against float32's 166), the first 50,000 training images, and after every epoch the domain FID of 10,000
-samples against the last 10,000 training images (never the test split)
-chooses the epoch to export; training stops when it has not improved for
-`early_stopping_patience` epochs.
+against float32's 166), the first 50,000 training images, and after every
+epoch the domain FID of 10,000 samples against the last 10,000 training
+images (never the test split) chooses the epoch to export; training stops
+when it has not improved for `early_stopping_patience` epochs.
 
 Outputs: `<run_dir>/samples/epoch_NNN.png` (fixed z), `<run_dir>/loss_curves.png`,
 `<run_dir>/checkpoint.weights.h5` (each epoch), and `<export_dir>/` with the
@@ -69,7 +69,7 @@ CLASSIFIER_DIR = pathlib.Path(__file__).resolve().parents[1] / "exported" / "cla
 
 
 @dataclasses.dataclass(frozen=True)
-class Config:
+class Config(recipe_config.RecipeConfig):
     dataset: str = "fashion_mnist"
     data_source: str = "auto"
     # The images trained on: a split, optionally sliced ("train[:50000]").
@@ -115,31 +115,9 @@ class Config:
     # discriminator; 0 turns it off.
     unrolling_steps: int = 0
     unrolling_learning_rate: float | None = None
-    seed: int = 0
-    # One of ganzoo.distribution.DISTRIBUTIONS: "default" (one device),
-    # "mirrored" (local GPUs), "multi_worker" (hosts named by TF_CONFIG), "tpu".
-    distribution: str = "default"
-    # "auto" (mixed_bfloat16 where the hardware has bfloat16, else float32:
-    # ganzoo.precision.auto_dtype_policy), "float32", "mixed_float16" or
-    # "mixed_bfloat16". The exports are float32 whichever is chosen.
-    dtype_policy: str = "auto"
-    # XLA-compile the train step.
-    jit_compile: bool = False
-    # Back up the whole training state to <run_dir>/backup every this many
-    # steps (and every epoch); re-running the command after a crash resumes.
-    backup_every_steps: int | None = 100
     grid_samples: int = 64
     run_dir: str = "runs/dcgan_fashion_mnist"
-    # The zoo's copy in exported/ changes only by a deliberate commit: copy a
-    # finished run's export there, or pass --export-dir exported/<name>.
     export_dir: str = "runs/dcgan_fashion_mnist/export"
-    # Re-running a recipe replaces its own previous export.
-    overwrite: bool = True
-    # Discard the run's backup and train from the start, even with other settings.
-    fresh: bool = False
-    # Export even a generator whose samples look collapsed or diverged
-    # (`ganzoo.recipe_training.check_samples_before_export`).
-    force: bool = False
 
 
 PRESETS = {

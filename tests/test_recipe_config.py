@@ -2,8 +2,11 @@ import dataclasses
 
 import pytest
 
+from ganzoo.recipe_config import RUN_FIELDS
+from ganzoo.recipe_config import RecipeConfig
 from ganzoo.recipe_config import make_config
 from ganzoo.recipe_config import parse_config
+from ganzoo.recipe_files import load_recipe
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,3 +41,28 @@ def test_flags_parse_as_each_fields_type():
     assert parse_config(_Config, _PRESETS, ["--take", "5"]).take == 5
     with pytest.raises(SystemExit):
         parse_config(_Config, _PRESETS, ["--epochs", "three"])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dcgan_fashion_mnist",
+        "cgan_fashion_mnist",
+        "sgan_fashion_mnist",
+        "cyclegan_horse2zebra",
+        "dcgan_cifar10",
+    ],
+)
+def test_training_recipes_share_the_run_fields_and_list_them_after_their_own(name, capsys):
+    recipe = load_recipe(name)
+    assert issubclass(recipe.Config, RecipeConfig)
+    config = recipe.make_config()
+    # Each recipe writes to its own run directory, not the base's placeholder.
+    assert config.run_dir == f"runs/{name}" and config.export_dir.startswith(config.run_dir)
+    with pytest.raises(SystemExit):
+        parse_config(recipe.Config, recipe.PRESETS, ["--help"])
+    help_lines = capsys.readouterr().out.splitlines()
+    flags = [line.split()[0].rstrip(",") for line in help_lines if line[:4] == "  --"]
+    run_flags = ["--" + field.replace("_", "-") for field in RUN_FIELDS]
+    assert flags[-len(run_flags) :] == run_flags
+    assert "--epochs" in flags[: -len(run_flags)]
