@@ -48,7 +48,9 @@ def train_supervised_baseline(recipe, config, steps):
     info = dataset_info(config.dataset)
     data = recipe.load_training_data(config)
     labelled = data.dataset.map(lambda batch: (batch["labelled_images"], batch["labels"]))
-    classifier = recipe.build_discriminator(config, info)
+    # The SGAN's own discriminator at its initial weights: the networks are
+    # built in the SGAN's order, so both runs start from the same classifier.
+    classifier = recipe.build_networks(config, info.image_shape, info.num_classes)["discriminator"]
     classifier.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),

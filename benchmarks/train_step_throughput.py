@@ -252,85 +252,18 @@ def build_trainer(model_name, config, setting):
     from ganzoo.precision import global_dtype_policy
 
     keras.utils.set_random_seed(config.seed)
+    recipe = load_recipe(model_name)
     with global_dtype_policy(setting.dtype_policy):
-        networks = _build_networks(model_name, config)
+        # The recipe's own networks and, for ganzoo, its own model and optimizers.
+        networks = recipe.build_networks(config)
         if setting.implementation == "ganzoo":
-            model = _ganzoo_model(model_name, config, networks, setting.jit_compile)
+            config = dataclasses.replace(config, jit_compile=setting.jit_compile)
+            model = recipe.build(config, config.steps_per_epoch or 1000, networks=networks)
         elif setting.implementation == "reference":
             model = _reference_model(model_name, config, networks, setting.jit_compile)
         else:
             raise ValueError(f"Unknown implementation {setting.implementation!r}.")
     return model, networks
-
-
-def _build_networks(model_name, config):
-    from ganzoo.networks import ConditionalDCGANDiscriminator
-    from ganzoo.networks import ConditionalDCGANGenerator
-    from ganzoo.networks import DCGANDiscriminator
-    from ganzoo.networks import DCGANGenerator
-    from ganzoo.networks import PatchGANDiscriminator
-    from ganzoo.networks import ResNetGenerator
-    from ganzoo.networks import SemiSupervisedDiscriminator
-
-    image_shape = (28, 28, 1)
-    if model_name == "gan":
-        return {
-            "generator": DCGANGenerator(
-                config.latent_dim, image_shape, config.base_filters, config.kernel_size
-            ),
-            "discriminator": DCGANDiscriminator(
-                image_shape, config.base_filters, config.kernel_size
-            ),
-        }
-    if model_name == "conditional_gan":
-        return {
-            "generator": ConditionalDCGANGenerator(
-                latent_dim=config.latent_dim,
-                num_classes=10,
-                image_shape=image_shape,
-                base_filters=config.base_filters,
-                kernel_size=config.kernel_size,
-                embedding_dim=config.embedding_dim,
-                conditioning=config.generator_conditioning,
-            ),
-            "discriminator": ConditionalDCGANDiscriminator(
-                num_classes=10,
-                image_shape=image_shape,
-                base_filters=config.base_filters,
-                kernel_size=config.kernel_size,
-                conditioning=config.conditioning,
-                embedding_dim=config.embedding_dim,
-            ),
-        }
-    if model_name == "semi_supervised_gan":
-        return {
-            "generator": DCGANGenerator(
-                config.latent_dim, image_shape, base_filters=config.generator_filters
-            ),
-            "discriminator": SemiSupervisedDiscriminator(
-                num_classes=10,
-                image_shape=image_shape,
-                base_filters=config.discriminator_filters,
-                input_dropout=config.input_dropout,
-                dropout=config.dropout,
-            ),
-        }
-    if config.generator != "resnet":
-        raise ValueError(f"The benchmark builds ResNet generators. Received: {config.generator!r}")
-    networks = {}
-    for name in ("generator_g", "generator_f"):
-        networks[name] = ResNetGenerator(
-            num_residual_blocks=config.num_residual_blocks,
-            base_filters=config.generator_filters,
-            name=name,
-        )
-    for name in ("discriminator_x", "discriminator_y"):
-        networks[name] = PatchGANDiscriminator(
-            base_filters=config.discriminator_filters,
-            num_layers=config.discriminator_layers,
-            name=name,
-        )
-    return networks
 
 
 def _adam(config):
@@ -352,51 +285,6 @@ def _cycle_gan_adam(config):
         decay_steps=max(1, config.decay_epochs * steps_per_epoch),
     )
     return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
-
-
-def _ganzoo_model(model_name, config, networks, jit_compile):
-    from ganzoo.models import GAN
-    from ganzoo.models import ConditionalGAN
-    from ganzoo.models import CycleGAN
-    from ganzoo.models import SemiSupervisedGAN
-
-    if model_name == "cycle_gan":
-        model = CycleGAN(
-            **networks,
-            lambda_cycle=config.lambda_cycle,
-            lambda_identity=config.lambda_identity,
-            pool_size=config.pool_size,
-            seed=config.seed,
-        )
-        model.compile(
-            g_optimizer=_cycle_gan_adam(config),
-            d_optimizer=_cycle_gan_adam(config),
-            jit_compile=jit_compile,
-        )
-        return model
-    common = dict(
-        latent_dim=config.latent_dim,
-        discriminator_steps=getattr(config, "discriminator_steps", 1),
-        seed=config.seed,
-    )
-    if model_name == "gan":
-        model = GAN(**networks, **common)
-    elif model_name == "conditional_gan":
-        model = ConditionalGAN(**networks, num_classes=10, **common)
-    else:
-        model = SemiSupervisedGAN(
-            **networks,
-            num_classes=10,
-            unsupervised_weight=config.unsupervised_weight,
-            **common,
-        )
-    model.compile(
-        d_optimizer=_adam(config),
-        g_optimizer=_adam(config),
-        generator_loss=config.generator_loss,
-        jit_compile=jit_compile,
-    )
-    return model
 
 
 def _reference_model(model_name, config, networks, jit_compile):

@@ -179,7 +179,7 @@ def fit_with_artifacts(
     if resume.step and resume.epoch < config.epochs:
         # Finish the interrupted epoch: its remaining steps, on as many
         # batches as it had left.
-        steps = _steps_per_epoch(dataset, config.steps_per_epoch)
+        steps = epoch_length(dataset, config.steps_per_epoch)
         histories.append(
             model.fit(
                 dataset.skip(resume.step),
@@ -544,12 +544,17 @@ def generator_selection_callbacks(config, classifier_dir):
     return callbacks
 
 
-def instance_noise_schedule(config, dataset):
+def instance_noise_schedule(config, steps_per_epoch):
     """The recipe's instance noise: `config.instance_noise` annealed to 0 over the run.
 
     The schedule counts discriminator steps (`epochs * steps_per_epoch *
     discriminator_steps`), as the models call it with the discriminator
     optimizer's `iterations`.
+
+    Args:
+        config: a recipe `Config` with `instance_noise`, `epochs` and
+            optionally `discriminator_steps`.
+        steps_per_epoch: int, generator steps per epoch (`epoch_length`).
 
     Returns:
         `ganzoo.augmentation.InstanceNoiseSchedule`, or None when
@@ -557,10 +562,11 @@ def instance_noise_schedule(config, dataset):
     """
     if not config.instance_noise:
         return None
-    steps = config.epochs * _steps_per_epoch(dataset, config.steps_per_epoch)
     return InstanceNoiseSchedule(
         initial_stddev=config.instance_noise,
-        decay_steps=max(1, steps * getattr(config, "discriminator_steps", 1)),
+        decay_steps=max(
+            1, config.epochs * steps_per_epoch * getattr(config, "discriminator_steps", 1)
+        ),
     )
 
 
@@ -572,15 +578,22 @@ def _default_loss_curves(model, run_dir):
     return LossCurves(path, probability_keys=(), output_keys=("critic_real", "critic_fake"))
 
 
-def _steps_per_epoch(dataset, steps_per_epoch):
+def epoch_length(dataset, steps_per_epoch=None):
+    """Steps in an epoch: `steps_per_epoch` if set, else the dataset's cardinality.
+
+    Raises:
+        ValueError: if neither is known (an infinite or unknown-length dataset
+            without `steps_per_epoch`).
+    """
     if steps_per_epoch:
         return steps_per_epoch
     cardinality = int(dataset.cardinality())
     if cardinality <= 0:
         raise ValueError(
-            "The length of an epoch is unknown (it is needed to resume inside an epoch "
-            f"and to anneal instance noise): the dataset's cardinality is {cardinality} "
-            "and `steps_per_epoch` is not set. Set `steps_per_epoch`."
+            "The length of an epoch is unknown (it is needed to resume inside an epoch, "
+            "to anneal instance noise and to schedule learning rates): the dataset's "
+            f"cardinality is {cardinality} and `steps_per_epoch` is not set. Set "
+            "`steps_per_epoch`."
         )
     return cardinality
 

@@ -100,6 +100,56 @@ def make_config(preset="default", **overrides):
     return recipe_config.make_config(Config, PRESETS, preset, **overrides)
 
 
+def build_networks(config, image_shape=(28, 28, 1), num_classes=10):
+    """The conditional DCGAN generator and discriminator, by their `ConditionalGAN` names."""
+    return {
+        "generator": ConditionalDCGANGenerator(
+            latent_dim=config.latent_dim,
+            num_classes=num_classes,
+            image_shape=image_shape,
+            base_filters=config.base_filters,
+            kernel_size=config.kernel_size,
+            embedding_dim=config.embedding_dim,
+            conditioning=config.generator_conditioning,
+        ),
+        "discriminator": ConditionalDCGANDiscriminator(
+            num_classes=num_classes,
+            image_shape=image_shape,
+            base_filters=config.base_filters,
+            kernel_size=config.kernel_size,
+            conditioning=config.conditioning,
+            embedding_dim=config.embedding_dim,
+        ),
+    }
+
+
+def build(config, steps_per_epoch=None, networks=None):
+    """The compiled `ConditionalGAN` of `config`, under the caller's policy and strategy.
+
+    `steps_per_epoch` is unused (no schedule depends on the run's length); it
+    is there so every recipe's `build` is called the same way.
+    """
+    del steps_per_epoch
+    info = dataset_info(config.dataset)
+    if networks is None:
+        networks = build_networks(config, info.image_shape, info.num_classes)
+    gan = ConditionalGAN(
+        **networks,
+        num_classes=info.num_classes,
+        latent_dim=config.latent_dim,
+        discriminator_steps=config.discriminator_steps,
+        seed=config.seed,
+        generator_ema_decay=config.generator_ema_decay,
+    )
+    gan.compile(
+        d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+        g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
+        generator_loss=config.generator_loss,
+        jit_compile=config.jit_compile,
+    )
+    return gan
+
+
 def train(config):
     """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
     keras.utils.set_random_seed(config.seed)
@@ -116,38 +166,7 @@ def train(config):
         take=config.take,
     )
     with global_dtype_policy(config.dtype_policy), strategy.scope():
-        generator = ConditionalDCGANGenerator(
-            latent_dim=config.latent_dim,
-            num_classes=info.num_classes,
-            image_shape=info.image_shape,
-            base_filters=config.base_filters,
-            kernel_size=config.kernel_size,
-            embedding_dim=config.embedding_dim,
-            conditioning=config.generator_conditioning,
-        )
-        discriminator = ConditionalDCGANDiscriminator(
-            num_classes=info.num_classes,
-            image_shape=info.image_shape,
-            base_filters=config.base_filters,
-            kernel_size=config.kernel_size,
-            conditioning=config.conditioning,
-            embedding_dim=config.embedding_dim,
-        )
-        gan = ConditionalGAN(
-            generator=generator,
-            discriminator=discriminator,
-            num_classes=info.num_classes,
-            latent_dim=config.latent_dim,
-            discriminator_steps=config.discriminator_steps,
-            seed=config.seed,
-            generator_ema_decay=config.generator_ema_decay,
-        )
-        gan.compile(
-            d_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-            g_optimizer=keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1),
-            generator_loss=config.generator_loss,
-            jit_compile=config.jit_compile,
-        )
+        gan = build(config)
         run = fit_with_artifacts(
             gan,
             dataset,

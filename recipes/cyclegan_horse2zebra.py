@@ -184,15 +184,10 @@ def make_config(preset="default", **overrides):
     return recipe_config.make_config(Config, PRESETS, preset, **overrides)
 
 
-def build_cycle_gan(config, steps_per_epoch):
-    """The two generators, two discriminators, `CycleGAN` and its compiled optimizers."""
+def build_networks(config):
+    """The two generators and two PatchGAN discriminators, by their `CycleGAN` names."""
     if config.generator not in GENERATORS:
         raise ValueError(f"`generator` must be one of {GENERATORS}. Received: {config.generator!r}")
-    if not 0 <= config.decay_epochs <= config.epochs:
-        raise ValueError(
-            f"`decay_epochs` must be in [0, epochs={config.epochs}]. "
-            f"Received: {config.decay_epochs!r}"
-        )
 
     def generator(name):
         if config.generator == "unet":
@@ -215,11 +210,32 @@ def build_cycle_gan(config, steps_per_epoch):
             name=name,
         )
 
+    return {
+        "generator_g": generator("generator_g"),
+        "generator_f": generator("generator_f"),
+        "discriminator_x": discriminator("discriminator_x"),
+        "discriminator_y": discriminator("discriminator_y"),
+    }
+
+
+def build(config, steps_per_epoch, networks=None):
+    """The compiled `CycleGAN` of `config`: networks, pools and decaying Adam optimizers.
+
+    Args:
+        config: `Config`.
+        steps_per_epoch: int, the run's epoch length (the learning rate decays
+            linearly to 0 over the last `decay_epochs`).
+        networks: optional dict from `build_networks`.
+    """
+    if not 0 <= config.decay_epochs <= config.epochs:
+        raise ValueError(
+            f"`decay_epochs` must be in [0, epochs={config.epochs}]. "
+            f"Received: {config.decay_epochs!r}"
+        )
+    if networks is None:
+        networks = build_networks(config)
     cycle_gan = CycleGAN(
-        generator_g=generator("generator_g"),
-        generator_f=generator("generator_f"),
-        discriminator_x=discriminator("discriminator_x"),
-        discriminator_y=discriminator("discriminator_y"),
+        **networks,
         lambda_cycle=config.lambda_cycle,
         lambda_identity=config.lambda_identity,
         pool_size=config.pool_size,
@@ -383,7 +399,7 @@ def train(config):
     )
     steps_per_epoch = config.steps_per_epoch or int(dataset.cardinality())
     with global_dtype_policy(config.dtype_policy), strategy.scope():
-        cycle_gan = build_cycle_gan(config, steps_per_epoch)
+        cycle_gan = build(config, steps_per_epoch)
         grid = curves = None
         if config.run_dir and chief:
             grid = TranslationGrid(

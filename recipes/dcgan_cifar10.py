@@ -103,12 +103,53 @@ def make_config(preset="default", **overrides):
     return recipe_config.make_config(Config, PRESETS, preset, **overrides)
 
 
+def build_networks(config, image_shape=(32, 32, 3)):
+    """SN-GAN's standard CNN generator and discriminator, by their `GAN` names."""
+    return {
+        "generator": StandardCNNGenerator(
+            latent_dim=config.latent_dim, image_shape=image_shape, base_filters=config.base_filters
+        ),
+        "discriminator": StandardCNNDiscriminator(
+            image_shape=image_shape, base_filters=config.base_filters
+        ),
+    }
+
+
+def build(config, steps_per_epoch=None, networks=None):
+    """The compiled `GAN` of `config`, under the caller's policy and strategy.
+
+    `steps_per_epoch` is unused (no schedule depends on the run's length); it
+    is there so every recipe's `build` is called the same way.
+    """
+    del steps_per_epoch
+    if networks is None:
+        networks = build_networks(config, dataset_info(config.dataset).image_shape)
+    gan = GAN(
+        **networks,
+        latent_dim=config.latent_dim,
+        discriminator_steps=config.discriminator_steps,
+        seed=config.seed,
+    )
+    d_optimizer, g_optimizer = two_time_scale_optimizers(
+        generator_learning_rate=config.learning_rate,
+        discriminator_learning_rate=None,
+        beta_1=config.beta_1,
+        beta_2=config.beta_2,
+    )
+    gan.compile(
+        d_optimizer=d_optimizer,
+        g_optimizer=g_optimizer,
+        generator_loss=config.generator_loss,
+        jit_compile=config.jit_compile,
+    )
+    return gan
+
+
 def train(config):
     """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
     keras.utils.set_random_seed(config.seed)
     strategy = distribution_strategy(config.distribution)
     chief = is_chief(strategy)
-    info = dataset_info(config.dataset)
     # One dataset batch holds the k discriminator steps' minibatches.
     dataset = load_image_dataset(
         config.dataset,
@@ -120,31 +161,7 @@ def train(config):
         random_flip=config.random_flip,
     )
     with global_dtype_policy(config.dtype_policy), strategy.scope():
-        gan = GAN(
-            generator=StandardCNNGenerator(
-                latent_dim=config.latent_dim,
-                image_shape=info.image_shape,
-                base_filters=config.base_filters,
-            ),
-            discriminator=StandardCNNDiscriminator(
-                image_shape=info.image_shape, base_filters=config.base_filters
-            ),
-            latent_dim=config.latent_dim,
-            discriminator_steps=config.discriminator_steps,
-            seed=config.seed,
-        )
-        d_optimizer, g_optimizer = two_time_scale_optimizers(
-            generator_learning_rate=config.learning_rate,
-            discriminator_learning_rate=None,
-            beta_1=config.beta_1,
-            beta_2=config.beta_2,
-        )
-        gan.compile(
-            d_optimizer=d_optimizer,
-            g_optimizer=g_optimizer,
-            generator_loss=config.generator_loss,
-            jit_compile=config.jit_compile,
-        )
+        gan = build(config)
         run = fit_with_artifacts(
             gan,
             dataset,

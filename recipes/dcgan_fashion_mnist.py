@@ -60,6 +60,7 @@ from ganzoo.networks import DCGANGenerator
 from ganzoo.optimizers import two_time_scale_optimizers
 from ganzoo.precision import global_dtype_policy
 from ganzoo.recipe_training import check_samples_before_export
+from ganzoo.recipe_training import epoch_length
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import generator_selection_callbacks
 from ganzoo.recipe_training import instance_noise_schedule
@@ -173,12 +174,72 @@ def make_config(preset="default", **overrides):
     return recipe_config.make_config(Config, PRESETS, preset, **overrides)
 
 
+def build_networks(config, image_shape=(28, 28, 1)):
+    """The DCGAN generator and discriminator, by their `GAN` argument names."""
+    return {
+        "generator": DCGANGenerator(
+            latent_dim=config.latent_dim,
+            image_shape=image_shape,
+            base_filters=config.base_filters,
+            kernel_size=config.kernel_size,
+        ),
+        "discriminator": DCGANDiscriminator(
+            image_shape=image_shape,
+            base_filters=config.base_filters,
+            kernel_size=config.kernel_size,
+            spectral_normalization=config.spectral_normalization,
+            batch_normalization=config.batch_normalization,
+        ),
+    }
+
+
+def build(config, steps_per_epoch, networks=None):
+    """The compiled `GAN` of `config`, under the caller's dtype policy and strategy.
+
+    Args:
+        config: `Config`.
+        steps_per_epoch: int, the run's epoch length (instance noise anneals
+            over the run).
+        networks: optional dict from `build_networks`; built for
+            `config.dataset` when None.
+    """
+    if networks is None:
+        networks = build_networks(config, dataset_info(config.dataset).image_shape)
+    gan = GAN(
+        **networks,
+        latent_dim=config.latent_dim,
+        discriminator_steps=config.discriminator_steps,
+        seed=config.seed,
+        augmentation=config.augmentation,
+        instance_noise=instance_noise_schedule(config, steps_per_epoch),
+        generator_ema_decay=config.generator_ema_decay,
+        unrolling_steps=config.unrolling_steps,
+        unrolling_learning_rate=config.unrolling_learning_rate,
+    )
+    d_optimizer, g_optimizer = two_time_scale_optimizers(
+        generator_learning_rate=config.learning_rate,
+        discriminator_learning_rate=config.discriminator_learning_rate,
+        beta_1=config.beta_1,
+        beta_2=config.beta_2,
+    )
+    gan.compile(
+        d_optimizer=d_optimizer,
+        g_optimizer=g_optimizer,
+        generator_loss=config.generator_loss,
+        gradient_penalty=config.gradient_penalty,
+        gradient_penalty_weight=config.gradient_penalty_weight,
+        gradient_penalty_interval=config.gradient_penalty_interval,
+        label_smoothing=config.label_smoothing,
+        jit_compile=config.jit_compile,
+    )
+    return gan
+
+
 def train(config):
     """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
     keras.utils.set_random_seed(config.seed)
     strategy = distribution_strategy(config.distribution)
     chief = is_chief(strategy)
-    info = dataset_info(config.dataset)
     # Algorithm 1 draws k real minibatches per iteration: one dataset batch
     # holds all k of them.
     # Before training: a missing classifier or bad split fails now, not after it.
@@ -192,47 +253,7 @@ def train(config):
         take=config.take,
     )
     with global_dtype_policy(config.dtype_policy), strategy.scope():
-        generator = DCGANGenerator(
-            latent_dim=config.latent_dim,
-            image_shape=info.image_shape,
-            base_filters=config.base_filters,
-            kernel_size=config.kernel_size,
-        )
-        discriminator = DCGANDiscriminator(
-            image_shape=info.image_shape,
-            base_filters=config.base_filters,
-            kernel_size=config.kernel_size,
-            spectral_normalization=config.spectral_normalization,
-            batch_normalization=config.batch_normalization,
-        )
-        gan = GAN(
-            generator=generator,
-            discriminator=discriminator,
-            latent_dim=config.latent_dim,
-            discriminator_steps=config.discriminator_steps,
-            seed=config.seed,
-            augmentation=config.augmentation,
-            instance_noise=instance_noise_schedule(config, dataset),
-            generator_ema_decay=config.generator_ema_decay,
-            unrolling_steps=config.unrolling_steps,
-            unrolling_learning_rate=config.unrolling_learning_rate,
-        )
-        d_optimizer, g_optimizer = two_time_scale_optimizers(
-            generator_learning_rate=config.learning_rate,
-            discriminator_learning_rate=config.discriminator_learning_rate,
-            beta_1=config.beta_1,
-            beta_2=config.beta_2,
-        )
-        gan.compile(
-            d_optimizer=d_optimizer,
-            g_optimizer=g_optimizer,
-            generator_loss=config.generator_loss,
-            gradient_penalty=config.gradient_penalty,
-            gradient_penalty_weight=config.gradient_penalty_weight,
-            gradient_penalty_interval=config.gradient_penalty_interval,
-            label_smoothing=config.label_smoothing,
-            jit_compile=config.jit_compile,
-        )
+        gan = build(config, epoch_length(dataset, config.steps_per_epoch))
         run = fit_with_artifacts(
             gan,
             dataset,

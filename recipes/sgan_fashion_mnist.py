@@ -58,6 +58,7 @@ from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import SemiSupervisedDiscriminator
 from ganzoo.precision import global_dtype_policy
 from ganzoo.recipe_training import check_samples_before_export
+from ganzoo.recipe_training import epoch_length
 from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import training_record
 from ganzoo.schedules import ConstantThenLinearDecay
@@ -142,17 +143,60 @@ def make_config(preset="default", **overrides):
     return recipe_config.make_config(Config, PRESETS, preset, **overrides)
 
 
-def build_discriminator(config, info):
-    """The discriminator; the supervised baseline of the benchmark is this network."""
-    return SemiSupervisedDiscriminator(
+def build_networks(config, image_shape=(28, 28, 1), num_classes=10):
+    """The generator and the K-class discriminator, by their `SemiSupervisedGAN` names.
+
+    The discriminator alone is the supervised baseline of
+    `benchmarks/semi_supervised.py`.
+    """
+    return {
+        "generator": DCGANGenerator(
+            latent_dim=config.latent_dim,
+            image_shape=image_shape,
+            base_filters=config.generator_filters,
+        ),
+        "discriminator": SemiSupervisedDiscriminator(
+            num_classes=num_classes,
+            image_shape=image_shape,
+            base_filters=config.discriminator_filters,
+            input_dropout=config.input_dropout,
+            dropout=config.dropout,
+            input_noise=config.input_noise,
+            hidden_noise=config.hidden_noise,
+        ),
+    }
+
+
+def build(config, steps_per_epoch, networks=None):
+    """The compiled `SemiSupervisedGAN` of `config`, under the caller's policy and strategy.
+
+    Args:
+        config: `Config`.
+        steps_per_epoch: int, the run's epoch length (the learning rate decays
+            over the last `decay_epochs`).
+        networks: optional dict from `build_networks`.
+    """
+    info = dataset_info(config.dataset)
+    if networks is None:
+        networks = build_networks(config, info.image_shape, info.num_classes)
+    sgan = SemiSupervisedGAN(
+        **networks,
         num_classes=info.num_classes,
-        image_shape=info.image_shape,
-        base_filters=config.discriminator_filters,
-        input_dropout=config.input_dropout,
-        dropout=config.dropout,
-        input_noise=config.input_noise,
-        hidden_noise=config.hidden_noise,
+        latent_dim=config.latent_dim,
+        unsupervised_weight=config.unsupervised_weight,
+        seed=config.seed,
     )
+    sgan.compile(
+        d_optimizer=keras.optimizers.Adam(
+            _learning_rate(config, steps_per_epoch), beta_1=config.beta_1
+        ),
+        g_optimizer=keras.optimizers.Adam(
+            _learning_rate(config, steps_per_epoch), beta_1=config.beta_1
+        ),
+        generator_loss=config.generator_loss,
+        jit_compile=config.jit_compile,
+    )
+    return sgan
 
 
 def load_training_data(config):
@@ -204,25 +248,7 @@ def train(config):
     if config.validation_split is not None:
         fit_kwargs["validation_data"] = load_test_dataset(config, config.validation_split)
     with global_dtype_policy(config.dtype_policy), strategy.scope():
-        generator = DCGANGenerator(
-            latent_dim=config.latent_dim,
-            image_shape=info.image_shape,
-            base_filters=config.generator_filters,
-        )
-        sgan = SemiSupervisedGAN(
-            generator=generator,
-            discriminator=build_discriminator(config, info),
-            num_classes=info.num_classes,
-            latent_dim=config.latent_dim,
-            unsupervised_weight=config.unsupervised_weight,
-            seed=config.seed,
-        )
-        sgan.compile(
-            d_optimizer=keras.optimizers.Adam(_learning_rate(config, data), beta_1=config.beta_1),
-            g_optimizer=keras.optimizers.Adam(_learning_rate(config, data), beta_1=config.beta_1),
-            generator_loss=config.generator_loss,
-            jit_compile=config.jit_compile,
-        )
+        sgan = build(config, epoch_length(data.dataset, config.steps_per_epoch))
         curves = None
         if config.run_dir and config.validation_split is not None:
             curves = LossCurves(
@@ -259,7 +285,7 @@ def train(config):
     return sgan, result
 
 
-def _learning_rate(config, data):
+def _learning_rate(config, steps_per_epoch):
     """The constant rate, or `ConstantThenLinearDecay` over the last `decay_epochs`."""
     if not config.decay_epochs:
         return config.learning_rate
@@ -268,13 +294,10 @@ def _learning_rate(config, data):
             f"decay_epochs must be in [0, epochs={config.epochs}]. "
             f"Received decay_epochs={config.decay_epochs!r}."
         )
-    steps = config.steps_per_epoch or int(data.dataset.cardinality())
-    if steps <= 0:
-        raise ValueError("decay_epochs needs steps_per_epoch for a dataset of unknown length.")
     return ConstantThenLinearDecay(
         config.learning_rate,
-        decay_start_step=(config.epochs - config.decay_epochs) * steps,
-        decay_steps=config.decay_epochs * steps,
+        decay_start_step=(config.epochs - config.decay_epochs) * steps_per_epoch,
+        decay_steps=config.decay_epochs * steps_per_epoch,
     )
 
 

@@ -56,6 +56,9 @@ def test_flags_parse_as_each_fields_type():
 def test_training_recipes_share_the_run_fields_and_list_them_after_their_own(name, capsys):
     recipe = load_recipe(name)
     assert issubclass(recipe.Config, RecipeConfig)
+    # What tests and benchmarks build from, instead of re-creating the networks.
+    for attribute in ("PRESETS", "make_config", "build_networks", "build", "train", "main"):
+        assert callable(getattr(recipe, attribute)) or attribute == "PRESETS", attribute
     config = recipe.make_config()
     # Each recipe writes to its own run directory, not the base's placeholder.
     assert config.run_dir == f"runs/{name}" and config.export_dir.startswith(config.run_dir)
@@ -66,3 +69,13 @@ def test_training_recipes_share_the_run_fields_and_list_them_after_their_own(nam
     run_flags = ["--" + field.replace("_", "-") for field in RUN_FIELDS]
     assert flags[-len(run_flags) :] == run_flags
     assert "--epochs" in flags[: -len(run_flags)]
+
+
+def test_build_makes_the_compiled_model_from_the_recipes_own_networks():
+    recipe = load_recipe("cgan_fashion_mnist")
+    config = recipe.make_config("smoke")
+    networks = recipe.build_networks(config)
+    gan = recipe.build(config, networks=networks)
+    assert gan.generator is networks["generator"]
+    assert gan.discriminator is networks["discriminator"]
+    assert gan.compiled and gan.latent_dim == config.latent_dim

@@ -45,7 +45,7 @@ def test_presets_follow_the_paper_and_fit_the_cpu():
 def test_learning_rate_is_constant_then_decays_to_zero():
     recipe = load_recipe("cyclegan_horse2zebra")
     config = recipe.make_config("smoke", epochs=4, decay_epochs=2)
-    cycle_gan = recipe.build_cycle_gan(config, steps_per_epoch=10)
+    cycle_gan = recipe.build(config, steps_per_epoch=10)
     values = []
     for step in (0, 20, 30, 40):
         cycle_gan.g_optimizer.iterations.assign(step)
