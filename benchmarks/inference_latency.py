@@ -14,13 +14,15 @@ For each export directory (default: `EXPORTS`), at each batch size (1 and
 - `onnxruntime`: an `InferenceSession` of `model.onnx` on
   `CPUExecutionProvider` with default session options;
 - `onnxruntime int8 dynamic`: the same on `model.onnx` quantized by
+  `ganzoo.export.quantize_int8(method="dynamic")`, i.e.
   `onnxruntime.quantization.quantize_dynamic` (int8 weights, activations
   quantized at run time; the defaults of that call);
-- `onnxruntime int8 static`: `quantize_static` in QDQ format, per-channel
+- `onnxruntime int8 static`: `quantize_int8(method="static")`, i.e.
+  `quantize_static` in QDQ format, per-channel
   int8 weights, uint8 activations with MinMax ranges from `CALIBRATION_BATCHES`
   batches of real inputs (standard-normal `z` and cycling labels for
   generators, training images of the source domain for translators), only
-  the weight-carrying ops in `STATIC_OP_TYPES`.
+  the weight-carrying ops in `ganzoo.export.quantization.STATIC_OP_TYPES`.
 
 Inputs follow the manifest: `z ~ N(0, I)`, labels `0, 1, ..., num_classes -
 1, 0, ...`, images uniform in `[-1, 1]` at the manifest's `image_shape`
@@ -79,12 +81,6 @@ EXPORTS = (
     "exported/cyclegan_sneaker2boot/f_y_to_x",
 )
 QUANTIZATIONS = ("dynamic", "static")
-# Static quantization wraps only the ops that carry weights in Q/DQ pairs.
-# Quantizing every op as well (the quantizer's default) put Q/DQ pairs around
-# each elementwise op of the CycleGAN generators' instance normalization: on
-# 64 test sneakers that doubled the mean absolute difference to float32
-# (0.043 against 0.022) and was slower still.
-STATIC_OP_TYPES = ("Conv", "ConvTranspose", "MatMul")
 CALIBRATION_BATCHES = 8
 CALIBRATION_BATCH_SIZE = 32
 # Different from the evaluation seed, so calibration never sees the evaluated z.
@@ -221,66 +217,38 @@ def make_inputs(manifest, batch_size, seed=0):
     return inputs
 
 
-def quantize_export(export_dir, output_dir, method, calibration_batches=None):
-    """Writes an int8 copy of an export: its manifest and a quantized `model.onnx`.
+def quantize_export(export_dir, output_dir, method, calibration_batches, calibration):
+    """An int8 variant of an export for the timing: its manifest and the int8 graph as `model.onnx`.
 
-    The copy is enough for the onnxruntime runtimes and `ganzoo evaluate`
-    (which read only the manifest and the ONNX file); it has no SavedModel.
+    The int8 graph is `ganzoo.export.quantize_int8`'s (the library feature),
+    written into a scratch copy of the export; the variant directory then
+    holds it under the float32 file's name, so the runtimes and the quality
+    scoring open it like any export. It has no SavedModel.
 
     Args:
         export_dir: an export directory with `manifest.json` and its ONNX file.
         output_dir: directory to create; must not exist.
-        method: `"dynamic"` (`quantize_dynamic`, its defaults) or `"static"`
-            (`quantize_static`, QDQ, per-channel, `STATIC_OP_TYPES`).
-        calibration_batches: for `"static"`, a list of input dicts (see
-            `calibration_batches`).
+        method: `"dynamic"` or `"static"` (see `quantize_int8`).
+        calibration_batches: a list of input dicts (see `calibration_batches`).
+        calibration: str describing them.
 
     Returns:
         `pathlib.Path` of `output_dir`.
-
-    Raises:
-        ValueError: for an unknown method, or `"static"` without batches.
     """
-    from onnxruntime.quantization import CalibrationDataReader
-    from onnxruntime.quantization import CalibrationMethod
-    from onnxruntime.quantization import QuantFormat
-    from onnxruntime.quantization import QuantType
-    from onnxruntime.quantization import quantize_dynamic
-    from onnxruntime.quantization import quantize_static
+    from ganzoo.export import quantize_int8
 
-    if method not in QUANTIZATIONS:
-        raise ValueError(f"`method` must be one of {QUANTIZATIONS}. Received: {method!r}.")
     export_dir = pathlib.Path(export_dir)
     output_dir = pathlib.Path(output_dir)
     manifest = read_export_manifest(export_dir)
+    scratch = output_dir.with_name(output_dir.name + "_scratch")
+    scratch.mkdir(parents=True)
+    shutil.copy2(export_dir / "manifest.json", scratch / "manifest.json")
+    shutil.copy2(export_dir / manifest["files"]["onnx"], scratch / manifest["files"]["onnx"])
+    quantize_int8(scratch, calibration_batches, calibration=calibration, method=method)
     output_dir.mkdir(parents=True)
     shutil.copy2(export_dir / "manifest.json", output_dir / "manifest.json")
-    source = export_dir / manifest["files"]["onnx"]
-    target = output_dir / manifest["files"]["onnx"]
-    if method == "dynamic":
-        quantize_dynamic(source, target, weight_type=QuantType.QInt8)
-        return output_dir
-    if not calibration_batches:
-        raise ValueError("Static quantization needs `calibration_batches`.")
-
-    class Reader(CalibrationDataReader):
-        def __init__(self):
-            self._batches = iter(calibration_batches)
-
-        def get_next(self):
-            return next(self._batches, None)
-
-    quantize_static(
-        source,
-        target,
-        Reader(),
-        quant_format=QuantFormat.QDQ,
-        op_types_to_quantize=list(STATIC_OP_TYPES),
-        per_channel=True,
-        activation_type=QuantType.QUInt8,
-        weight_type=QuantType.QInt8,
-        calibrate_method=CalibrationMethod.MinMax,
-    )
+    shutil.copy2(scratch / "model.int8.onnx", output_dir / manifest["files"]["onnx"])
+    shutil.rmtree(scratch)
     return output_dir
 
 
@@ -1122,15 +1090,18 @@ def main(argv=None):
             manifest = read_export_manifest(export_dir)
             onnx_paths[export_dir] = {"float32": str(export_dir / manifest["files"]["onnx"])}
             variant_dirs[export_dir] = {}
+            batches, description = calibration_batches(
+                export_dir, unpaired_data_dir_for(manifest["dataset"])
+            )
+            if "static" in args.quantizations:
+                report["calibration"][_export_name(export_dir)] = description
             for method in args.quantizations:
-                batches = None
-                if method == "static":
-                    batches, description = calibration_batches(
-                        export_dir, unpaired_data_dir_for(manifest["dataset"])
-                    )
-                    report["calibration"][_export_name(export_dir)] = description
                 directory = quantize_export(
-                    export_dir, pathlib.Path(work_dir) / f"{index}_{method}", method, batches
+                    export_dir,
+                    pathlib.Path(work_dir) / f"{index}_{method}",
+                    method,
+                    batches,
+                    description,
                 )
                 variant_dirs[export_dir][f"int8 {method}"] = directory
                 onnx_paths[export_dir][f"int8 {method}"] = str(

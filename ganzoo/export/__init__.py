@@ -23,6 +23,8 @@ its public names on first access (PEP 562):
 - `export_image_translator(generator, directory, *, image_shape, ...)`: the
   same for an image-to-image generator (CycleGAN's G or F) of any size.
 - `OnnxImageTranslator`: onnxruntime-only translation of images.
+- `quantize_int8(export_dir, calibration_inputs, calibration=...)`: adds a
+  calibrated int8 `model.int8.onnx` and its manifest entry to an export.
 - `add_input_checks(export_dir)`: gives an export written before the
   SavedModel asserted its input contract those assertions.
 
@@ -48,6 +50,7 @@ _LAZY_ATTRIBUTES = {
     "export_image_translator": "ganzoo.export.image_translator_export",
     "OnnxImageTranslator": "ganzoo.runtime.onnx_image_translator",
     "add_input_checks": "ganzoo.export.input_checks",
+    "quantize_int8": "ganzoo.export.quantization",
 }
 
 __all__ = sorted(_LAZY_ATTRIBUTES)

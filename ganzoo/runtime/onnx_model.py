@@ -16,9 +16,15 @@ from ganzoo.export.manifest import read_manifest
 from ganzoo.images import check_image_values
 from ganzoo.runtime.lite_rt_session import LiteRtSession
 
-BACKENDS = ("onnxruntime", "litert")
-"""What runs the network: onnxruntime on `model.onnx`, or the LiteRT
-interpreter on `model.tflite` (exports written with `formats=[..., "litert"]`)."""
+BACKENDS = {"onnxruntime": "onnx", "onnxruntime_int8": "onnx_int8", "litert": "litert"}
+"""What runs the network, and the manifest `files` key of the file it runs:
+onnxruntime on `model.onnx`, onnxruntime on the int8 copy
+(`ganzoo.export.quantize_int8`), or the LiteRT interpreter on `model.tflite`
+(exports written with `formats=[..., "litert"]`)."""
+HOW_TO_ADD = {
+    "onnx_int8": "add it with ganzoo.export.quantize_int8",
+    "litert": "export it with formats=[..., 'litert']",
+}
 
 
 class OnnxModel:
@@ -44,9 +50,11 @@ class OnnxModel:
         directory: `str` or `pathlib.Path` of an export directory.
         providers: optional list of onnxruntime execution providers; defaults
             to `["CPUExecutionProvider"]`.
-        backend: `"onnxruntime"` (default, `model.onnx`) or `"litert"`
-            (`model.tflite` in the LiteRT interpreter of the `ai-edge-litert`
-            package, which needs NumPy and no TensorFlow).
+        backend: `"onnxruntime"` (default, `model.onnx`),
+            `"onnxruntime_int8"` (`model.int8.onnx`, see
+            `ganzoo.export.quantize_int8`) or `"litert"` (`model.tflite` in
+            the LiteRT interpreter of the `ai-edge-litert` package, which
+            needs NumPy and no TensorFlow).
 
     Raises:
         FileNotFoundError: if the directory, its manifest or the backend's
@@ -90,17 +98,17 @@ class OnnxModel:
                     f"{type(self).__name__} expects {kind} {sorted(expected)}."
                 )
         if backend not in BACKENDS:
-            raise ValueError(f"`backend` must be one of {BACKENDS}. Received: {backend!r}.")
-        file_key = "onnx" if backend == "onnxruntime" else "litert"
+            raise ValueError(f"`backend` must be one of {sorted(BACKENDS)}. Received: {backend!r}.")
+        file_key = BACKENDS[backend]
         if file_key not in manifest["files"]:
             raise FileNotFoundError(
                 f"'{directory}' has no {file_key} file (its manifest lists "
-                f"{sorted(manifest['files'])}); export it with formats=[..., 'litert']."
+                f"{sorted(manifest['files'])}); {HOW_TO_ADD[file_key]}."
             )
         model_path = directory / manifest["files"][file_key]
         if not model_path.is_file():
             raise FileNotFoundError(f"No {file_key} model at '{model_path}'.")
-        if backend == "onnxruntime":
+        if backend != "litert":
             import onnxruntime
 
             session = onnxruntime.InferenceSession(
