@@ -62,15 +62,24 @@ import dataclasses
 import json
 import os
 import pathlib
-import platform
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 import numpy as np
+
+from ganzoo.benchmarking.machine import machine_facts
+from ganzoo.benchmarking.machine import other_python_processes
+from ganzoo.benchmarking.processes import current_rss_mib
+from ganzoo.benchmarking.processes import peak_rss_mib
+from ganzoo.benchmarking.processes import run_child
+from ganzoo.benchmarking.processes import thread_count
+from ganzoo.benchmarking.reports import SUMMARY_END
+from ganzoo.benchmarking.reports import SUMMARY_START
+from ganzoo.benchmarking.reports import existing_summary
+from ganzoo.benchmarking.reports import write_jsonl
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
@@ -87,22 +96,6 @@ CALIBRATION_BATCH_SIZE = 32
 CALIBRATION_SEED = 1_000
 MAX_ROUNDS = 2_000
 MAX_BLOCK_CALLS = 100
-# CPU flags that decide which kernels TensorFlow (oneDNN) and onnxruntime (MLAS) can use.
-CPU_FLAGS = (
-    "avx2",
-    "fma",
-    "avx512f",
-    "avx512bw",
-    "avx512_vnni",
-    "avx512_bf16",
-    "avx512_fp16",
-    "avx_vnni",
-    "amx_tile",
-    "amx_int8",
-    "amx_bf16",
-)
-SUMMARY_START = "<!-- summary -->"
-SUMMARY_END = "<!-- /summary -->"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -499,7 +492,7 @@ def measure_latency(export_dir, backends, onnx_paths, batch_sizes, schedule, see
         inputs = make_inputs(manifest, batch_size, seed=seed)
         times, block_medians, outputs = time_backends(runners, inputs, schedule)
         rows += latency_rows(export_dir, times, block_medians, outputs, batch_size, reference)
-    return {"rows": rows, "threads": _thread_count(), "load_average": os.getloadavg()}
+    return {"rows": rows, "threads": thread_count(), "load_average": os.getloadavg()}
 
 
 def measure_memory(export_dir, backend, onnx_path, batch_size, calls, seed=0):
@@ -518,13 +511,13 @@ def measure_memory(export_dir, backend, onnx_path, batch_size, calls, seed=0):
     else:
         import onnxruntime  # noqa: F401
     manifest = read_export_manifest(export_dir)
-    import_rss = _current_rss_mib()
+    import_rss = current_rss_mib()
     start = time.perf_counter()
     run = make_runner(backend, export_dir, {backend.model: onnx_path}, manifest)
     load_seconds = time.perf_counter() - start
     inputs = make_inputs(manifest, batch_size, seed=seed)
     run(inputs)
-    threads = _thread_count()
+    threads = thread_count()
     for _ in range(calls - 1):
         run(inputs)
     return {
@@ -534,7 +527,7 @@ def measure_memory(export_dir, backend, onnx_path, batch_size, calls, seed=0):
         "batch_size": batch_size,
         "calls": calls,
         "import_rss_mib": import_rss,
-        "peak_rss_mib": _peak_rss_mib(),
+        "peak_rss_mib": peak_rss_mib(),
         "ru_maxrss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "load_seconds": load_seconds,
         "threads": threads,
@@ -676,33 +669,14 @@ def model_sizes(export_dir, onnx_paths):
     return row
 
 
-def machine_facts():
-    """CPU, its vector and matrix extensions, memory, library versions and threads."""
+def runtime_facts():
+    """The machine (`ganzoo.benchmarking.machine_facts`) and both runtimes' thread settings."""
     import onnxruntime
     import tensorflow as tf
 
-    from ganzoo.export.manifest import package_versions
-
-    cpu, flags, memory = platform.machine(), set(), ""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                elif line.startswith("flags"):
-                    flags = set(line.split(":", 1)[1].split())
-        with open("/proc/meminfo") as meminfo:
-            memory = f"{int(meminfo.readline().split()[1]) / 1024**2:.1f} GiB RAM"
-    except OSError:
-        pass
     options = onnxruntime.SessionOptions()
     return {
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "cpu_flags": [flag for flag in CPU_FLAGS if flag in flags],
-        "missing_cpu_flags": [flag for flag in CPU_FLAGS if flag not in flags],
-        "memory": memory,
-        "versions": package_versions(),
+        **machine_facts(),
         "onnxruntime_providers": onnxruntime.get_available_providers(),
         "onnxruntime_intra_op_num_threads": options.intra_op_num_threads,
         "onnxruntime_inter_op_num_threads": options.inter_op_num_threads,
@@ -716,22 +690,6 @@ def machine_facts():
     }
 
 
-def other_processes():
-    """Command lines of other running Python processes (jobs sharing the CPU)."""
-    own = {os.getpid(), os.getppid()}
-    commands = []
-    for entry in pathlib.Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) in own:
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-        except OSError:
-            continue
-        if "python" in command.split(" ")[0] and "inference_latency" not in command:
-            commands.append(command[:120])
-    return commands
-
-
 def _export_name(export_dir):
     """The export's path relative to the repository when inside it, else its name."""
     path = pathlib.Path(export_dir).resolve()
@@ -741,53 +699,9 @@ def _export_name(export_dir):
         return path.name
 
 
-def _thread_count():
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return None
-
-
-def _peak_rss_mib():
-    """Peak resident memory of this process, MiB.
-
-    `VmHWM` where `/proc` has it: Linux copies the parent's peak into a child's
-    `ru_maxrss` at `exec`, so a measurement process started by a parent that
-    had imported TensorFlow would report at least the parent's peak.
-    `VmHWM` belongs to the process's own address space.
-    """
-    peak = _proc_status_mib("VmHWM:")
-    if peak is None:
-        # ru_maxrss is in KiB on Linux.
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return peak
-
-
-def _current_rss_mib():
-    return _proc_status_mib("VmRSS:")
-
-
-def _proc_status_mib(field):
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
 def _run_child(job):
     """Runs one measurement (`measure_latency` or `measure_memory`) in a fresh process."""
-    command = [sys.executable, str(pathlib.Path(__file__).resolve()), "--child", json.dumps(job)]
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=REPO)
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
-        )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_child(pathlib.Path(__file__).resolve(), ["--child", json.dumps(job)], cwd=REPO)
 
 
 def _child(job):
@@ -1013,17 +927,6 @@ def _translation_quality_table(rows):
     return lines + [""]
 
 
-def _existing_summary(path):
-    """The hand-written summary between the markers of an earlier report, if any."""
-    try:
-        text = pathlib.Path(path).read_text()
-    except OSError:
-        return None
-    if SUMMARY_START in text and SUMMARY_END in text:
-        return text.split(SUMMARY_START, 1)[1].split(SUMMARY_END, 1)[0]
-    return None
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--exports", nargs="+", default=list(EXPORTS))
@@ -1059,8 +962,8 @@ def main(argv=None):
     report = {
         "command": " ".join(["python benchmarks/inference_latency.py", *arguments]),
         "load_average_start": os.getloadavg(),
-        "other_processes": other_processes(),
-        "facts": machine_facts(),
+        "other_processes": other_python_processes("inference_latency", max_length=120),
+        "facts": runtime_facts(),
         "schedule": {
             "rounds": args.rounds,
             "seconds": args.seconds,
@@ -1076,7 +979,7 @@ def main(argv=None):
         "translation_quality": [],
         "investigation": [],
         "notes": [],
-        "summary": _existing_summary(args.output),
+        "summary": existing_summary(args.output),
     }
     # Absolute, because the measurement processes run in the repository's root.
     export_dirs = [pathlib.Path(path).resolve() for path in args.exports]
@@ -1187,9 +1090,7 @@ def main(argv=None):
         + report["translation_quality"]
         + [{**row, "table": "investigation"} for row in report["investigation"]]
     )
-    with open(output.with_suffix(".jsonl"), "w") as file:
-        for row in rows:
-            file.write(json.dumps(row) + "\n")
+    write_jsonl(rows, output.with_suffix(".jsonl"))
     print(text)
     return report
 

@@ -40,13 +40,17 @@ import importlib.util
 import json
 import os
 import pathlib
-import platform
-import resource
-import subprocess
 import sys
 import time
 
 from ganzoo import recipe_files
+from ganzoo.benchmarking.machine import machine_facts
+from ganzoo.benchmarking.machine import other_python_processes
+from ganzoo.benchmarking.processes import current_rss_mib
+from ganzoo.benchmarking.processes import peak_rss_mib
+from ganzoo.benchmarking.processes import run_child
+from ganzoo.benchmarking.reports import median
+from ganzoo.benchmarking.reports import write_jsonl
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
@@ -386,14 +390,6 @@ def _weights(networks):
     return [np.array(weight) for network in networks.values() for weight in network.weights]
 
 
-def _median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return 0.5 * (ordered[middle - 1] + ordered[middle])
-
-
 def measure_model(
     model_name,
     preset="default",
@@ -463,7 +459,7 @@ def measure_model(
     rows = []
     for setting in settings:
         state = trainers[setting]
-        ms_per_step = _median(state["block_ms"])
+        ms_per_step = median(state["block_ms"])
         row = {
             "model": model_name,
             "setting": setting.name,
@@ -490,7 +486,7 @@ def measure_model(
                 for reference, own in zip(reference_ms, state["block_ms"], strict=True)
             ]
             row.update(
-                ratio_vs_reference=_median(ratios), ratio_min=min(ratios), ratio_max=max(ratios)
+                ratio_vs_reference=median(ratios), ratio_min=min(ratios), ratio_max=max(ratios)
             )
         rows.append(row)
     return {
@@ -501,7 +497,7 @@ def measure_model(
         "block_steps": block_steps,
         "warmup_steps": warmup_steps,
         "data": data,
-        "peak_rss_mib": _peak_rss_mib(),
+        "peak_rss_mib": peak_rss_mib(),
         "load_average": os.getloadavg(),
         "rows": rows,
     }
@@ -519,7 +515,7 @@ def measure_cycle_gan_memory(setting, preset="paper", steps=2, config_overrides=
         (after imports, before building), `peak_rss_mib` and the last `logs`.
     """
     config = recipe_config("cycle_gan", preset, **(config_overrides or {}))
-    baseline_rss_mib = _current_rss_mib()
+    baseline_rss_mib = current_rss_mib()
     dataset = load_batches("cycle_gan", config, data="random", num_batches=4)
     model, _ = build_trainer("cycle_gan", config, setting)
     seconds, logs = run_block(model, dataset, steps)
@@ -535,28 +531,9 @@ def measure_cycle_gan_memory(setting, preset="paper", steps=2, config_overrides=
         "baseline_rss_mib": baseline_rss_mib,
         # The kernel's high-water mark can miss an RSS already observed (it is
         # not updated on every release path); the peak is at least that.
-        "peak_rss_mib": max(_peak_rss_mib(), baseline_rss_mib),
+        "peak_rss_mib": max(peak_rss_mib(), baseline_rss_mib),
         "logs": logs,
     }
-
-
-def _peak_rss_mib():
-    # ru_maxrss (KiB on Linux) is the kernel's high-water mark, updated lazily:
-    # while memory grows it can be below the current RSS. /proc's VmHWM is
-    # max(high-water mark, current RSS).
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _current_rss_mib():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def _setting_from_name(name):
@@ -564,60 +541,6 @@ def _setting_from_name(name):
         if setting.name == name:
             return setting
     raise ValueError(f"Unknown setting {name!r}.")
-
-
-def _run_child(arguments):
-    command = [sys.executable, __file__, *arguments]
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run(command, capture_output=True, text=True, env=environment, cwd=REPO)
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(command)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
-        )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def machine_facts():
-    """CPU, memory, library versions and load, for the report."""
-    import keras
-    import tensorflow as tf
-
-    cpu = platform.processor() or platform.machine()
-    memory = ""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-        with open("/proc/meminfo") as meminfo:
-            memory = f"{int(meminfo.readline().split()[1]) / 1024**2:.1f} GiB RAM"
-    except OSError:
-        pass
-    return {
-        "cpu": cpu,
-        "cpu_count": os.cpu_count(),
-        "memory": memory,
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-    }
-
-
-def _other_python_processes():
-    """Command lines of other running Python processes (other jobs sharing the CPU)."""
-    own = {os.getpid(), os.getppid()}
-    commands = []
-    for entry in pathlib.Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) in own:
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
-        except OSError:
-            continue
-        if "python" in command.split(" ")[0] and "train_step_throughput" not in command:
-            commands.append(command[:160])
-    return commands
 
 
 READING_NOTE = (
@@ -648,7 +571,8 @@ def format_report(results, memory_rows, facts, command, notes=()):
         "# Train-step throughput: ganzoo vs. a plain keras-io loop",
         "",
         f"Machine: {facts['cpu']}, {facts['cpu_count']} logical CPUs, {facts['memory']}; "
-        f"Python {facts['python']}, TensorFlow {facts['tensorflow']}, Keras {facts['keras']}, "
+        f"Python {facts['python']}, TensorFlow {facts['versions']['tensorflow']}, "
+        f"Keras {facts['versions']['keras']}, "
         "no GPU.",
         "",
         "Command:",
@@ -772,12 +696,14 @@ def main(argv=None):
 
     common = ["--preset", args.preset, "--data", args.data]
     started = time.perf_counter()
-    other_jobs = _other_python_processes()
+    other_jobs = other_python_processes("train_step_throughput")
     results = []
     for model_name in args.models:
         results.append(
-            _run_child(
-                [
+            run_child(
+                __file__,
+                cwd=REPO,
+                arguments=[
                     "--one-model",
                     model_name,
                     *common,
@@ -787,7 +713,7 @@ def main(argv=None):
                     str(args.block_steps),
                     "--warmup-steps",
                     str(args.warmup_steps),
-                ]
+                ],
             )
         )
         for row in results[-1]["rows"]:
@@ -800,18 +726,22 @@ def main(argv=None):
     if args.memory:
         for setting in MEMORY_SETTINGS:
             memory_rows.append(
-                _run_child(
-                    [
+                run_child(
+                    __file__,
+                    cwd=REPO,
+                    arguments=[
                         "--one-memory",
                         setting.name,
                         *common,
                         "--memory-steps",
                         str(args.memory_steps),
-                    ]
+                    ],
                 )
             )
             print(memory_rows[-1], flush=True)
-    other_jobs += [job for job in _other_python_processes() if job not in other_jobs]
+    other_jobs += [
+        job for job in other_python_processes("train_step_throughput") if job not in other_jobs
+    ]
     minutes = (time.perf_counter() - started) / 60
     command = "python benchmarks/train_step_throughput.py " + " ".join(
         sys.argv[1:] if argv is None else argv
@@ -827,11 +757,7 @@ def main(argv=None):
     output = pathlib.Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.with_suffix(".md").write_text(report + "\n")
-    with output.with_suffix(".jsonl").open("w") as file:
-        for result in results:
-            file.write(json.dumps(result) + "\n")
-        for row in memory_rows:
-            file.write(json.dumps({"memory": row}) + "\n")
+    write_jsonl([*results, *({"memory": row} for row in memory_rows)], output.with_suffix(".jsonl"))
     print(report)
 
 

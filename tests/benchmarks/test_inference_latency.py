@@ -177,12 +177,3 @@ def test_backend_names():
         benchmark.Backend("onnxruntime", spinning=False, optimization_level="basic").name
         == "onnxruntime (no spinning, ORT_ENABLE_BASIC)"
     )
-
-
-def test_a_rerun_keeps_the_hand_written_summary(tmp_path):
-    path = tmp_path / "report.md"
-    path.write_text(
-        f"# Title\n\n{benchmark.SUMMARY_START}\nWhat it means.\n{benchmark.SUMMARY_END}\n"
-    )
-    assert benchmark._existing_summary(path).strip() == "What it means."
-    assert benchmark._existing_summary(tmp_path / "missing.md") is None
