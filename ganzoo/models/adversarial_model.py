@@ -13,13 +13,14 @@ from ganzoo.losses import get_generator_loss
 from ganzoo.models import stabilizers
 from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
+from ganzoo.models.two_optimizers import step_logs
 
 # The losses whose discriminator output is a logit: sigmoid(D(x)) is a probability.
 PROBABILITY_LOSSES = ("minimax", "non_saturating")
 
 
 class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Model):
-    """Private base of `GAN` and `ConditionalGAN`: everything but the step.
+    """Private base of `GAN` and `ConditionalGAN`: the networks and one shared step.
 
     Holds the generator and the discriminator, validates them, configures the
     two optimizers and losses (`compile`), keeps the four trackers, draws
@@ -27,8 +28,11 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
     (Goodfellow et al. 2014, Algorithm 1), checks real images at trace time,
     applies the stabilizers (what the discriminator sees, the gradient
     penalty, the generator's moving average), and serializes the wrapper and
-    its compile configuration. Subclasses write `train_step`, the first-batch
-    checks of `fit` and the sampling methods.
+    its compile configuration. `train_step` is Algorithm 1 for both models;
+    conditioning is a hook (`_unpack_batch`, `_generate`, `_discriminate`:
+    a conditional model feeds the labels to both networks, Mirza & Osindero
+    2014, Eq. 2). Subclasses write those hooks, the first-batch checks of
+    `fit` and the sampling methods.
 
     The conventions of the subclasses follow from these helpers: the losses
     are divided by the number of replicas (so gradients are those of the
@@ -314,6 +318,73 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
             # `shuffle=True` would only warn that it is ignored.
             kwargs.setdefault("shuffle", False)
         return super().fit(x, y, *args, **kwargs)
+
+    def train_step(self, data):
+        """k discriminator steps, then one generator step (Goodfellow et al. 2014, Alg. 1).
+
+        Each discriminator step takes its own real minibatch of the batch
+        (`_split_minibatches`) and fresh latents; the fakes take the
+        minibatch's conditions. The generator step draws fresh latents with
+        the conditions of minibatch 0. What the discriminator sees passes
+        through the stabilizers (`_discriminator_input`), and the penalty, the
+        loss scaling, the replica division and the moving average are the
+        base's.
+        """
+        real_images, conditions = self._unpack_batch(data)
+        num_replicas = tf.distribute.get_replica_context().num_replicas_in_sync
+        real_batches = self._split_minibatches(real_images)
+        if conditions is None:
+            condition_batches = [None] * len(real_batches)
+        else:
+            condition_batches = self._split_minibatches(conditions)
+        batch_size = tf.shape(real_batches[0])[0]
+
+        for real_batch, condition in zip(real_batches, condition_batches, strict=True):
+            fake_images = self._generate(self._sample_latents(batch_size), condition)
+            with tf.GradientTape() as tape:
+                real_seen = self._discriminator_input(real_batch)
+                fake_seen = self._discriminator_input(fake_images)
+                real_logits = self._discriminate(real_seen, condition)
+                fake_logits = self._discriminate(fake_seen, condition)
+                d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
+                penalty = self._weighted_penalty(
+                    lambda images, condition=condition: self._discriminate(images, condition),
+                    real_seen,
+                    fake_seen,
+                )
+                scaled_loss = self.d_optimizer.scale_loss((d_loss + penalty) / num_replicas)
+            self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
+            self.d_loss_tracker.update_state(d_loss)
+            self._track_discriminator_outputs(real_logits, fake_logits)
+
+        condition = condition_batches[0]
+        with tf.GradientTape() as tape:
+            fake_images = self._generate(self._sample_latents(batch_size), condition)
+            fake_seen = self._discriminator_input(fake_images)
+            fake_logits = self._generator_step_logits(real_seen, fake_seen, condition)
+            g_loss = self.generator_loss_fn(fake_logits)
+            scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
+        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
+        self._update_generator_ema()
+        self.g_loss_tracker.update_state(g_loss)
+        return step_logs({metric.name: metric.result() for metric in self.metrics})
+
+    def _unpack_batch(self, data):
+        """`(real images, conditions or None)` of a batch, checked; see the subclasses."""
+        raise NotImplementedError
+
+    def _generate(self, z, condition):
+        """The generator's images of `z` (and `condition`), in training mode."""
+        raise NotImplementedError
+
+    def _discriminate(self, images, condition):
+        """The discriminator's logits of `images` (and `condition`), in training mode."""
+        raise NotImplementedError
+
+    def _generator_step_logits(self, real_seen, fake_seen, condition):
+        """The logits the generator's loss is taken of: the discriminator's, by default."""
+        del real_seen
+        return self._discriminate(fake_seen, condition)
 
     def _sample_latents(self, batch_size):
         """Draws this replica's slice of a global batch of `z ~ N(0, I)`."""

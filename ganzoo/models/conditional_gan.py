@@ -7,7 +7,6 @@ import tensorflow as tf
 from ganzoo.latents import interpolate_latents
 from ganzoo.latents import sample_latents
 from ganzoo.models.adversarial_model import AdversarialModel
-from ganzoo.models.two_optimizers import step_logs
 
 # How many out-of-range labels an error message lists before "...".
 _MAX_LISTED_LABELS = 10
@@ -125,52 +124,11 @@ class ConditionalGAN(AdversarialModel):
                 )
         self.num_classes = num_classes
 
-    def train_step(self, data):
-        real_images, labels = self._unpack_batch(data)
-        num_replicas = tf.distribute.get_replica_context().num_replicas_in_sync
-        real_batches = self._split_minibatches(real_images)
-        label_batches = self._split_minibatches(labels)
-        batch_size = tf.shape(real_batches[0])[0]
+    def _generate(self, z, condition):
+        return self.generator([z, condition], training=True)
 
-        # Discriminator: k steps, each on its own real minibatch (Algorithm 1);
-        # the fakes take the labels of the real minibatch.
-        for real_batch, label_batch in zip(real_batches, label_batches, strict=True):
-            fake_images = self.generator(
-                [self._sample_latents(batch_size), label_batch], training=True
-            )
-            with tf.GradientTape() as tape:
-                real_seen = self._discriminator_input(real_batch)
-                fake_seen = self._discriminator_input(fake_images)
-                real_logits = self.discriminator([real_seen, label_batch], training=True)
-                fake_logits = self.discriminator([fake_seen, label_batch], training=True)
-                d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
-                penalty = self._weighted_penalty(
-                    lambda images, labels=label_batch: self.discriminator(
-                        [images, labels], training=True
-                    ),
-                    real_seen,
-                    fake_seen,
-                )
-                scaled_loss = self.d_optimizer.scale_loss((d_loss + penalty) / num_replicas)
-            self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
-            self.d_loss_tracker.update_state(d_loss)
-            self._track_discriminator_outputs(real_logits, fake_logits)
-
-        # Generator: one step on fresh latents, with the labels of minibatch 0.
-        generator_labels = label_batches[0]
-        with tf.GradientTape() as tape:
-            fake_images = self.generator(
-                [self._sample_latents(batch_size), generator_labels], training=True
-            )
-            fake_logits = self.discriminator(
-                [self._discriminator_input(fake_images), generator_labels], training=True
-            )
-            g_loss = self.generator_loss_fn(fake_logits)
-            scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
-        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
-        self._update_generator_ema()
-        self.g_loss_tracker.update_state(g_loss)
-        return step_logs({metric.name: metric.result() for metric in self.metrics})
+    def _discriminate(self, images, condition):
+        return self.discriminator([images, condition], training=True)
 
     def _unpack_batch(self, data):
         """Returns `(images, int32 labels of shape (batch,))`, checked at trace time."""

@@ -4,7 +4,6 @@ import keras
 import tensorflow as tf
 
 from ganzoo.models.adversarial_model import AdversarialModel
-from ganzoo.models.two_optimizers import step_logs
 from ganzoo.models.unconditional_sampling import UnconditionalSampling
 
 
@@ -161,46 +160,22 @@ class GAN(UnconditionalSampling, AdversarialModel):
                 "gradient twice more. Pass gradient_penalty=None or unrolling_steps=0."
             )
 
-    def train_step(self, data):
+    def _unpack_batch(self, data):
         real_images = data[0] if isinstance(data, (tuple, list)) else data
-        real_images = self._checked_real_images(real_images)
-        num_replicas = tf.distribute.get_replica_context().num_replicas_in_sync
-        real_batches = self._split_minibatches(real_images)
-        batch_size = tf.shape(real_batches[0])[0]
+        return self._checked_real_images(real_images), None
 
-        # Discriminator: k steps, each on its own real minibatch (Algorithm 1).
-        for real_batch in real_batches:
-            fake_images = self.generator(self._sample_latents(batch_size), training=True)
-            with tf.GradientTape() as tape:
-                real_seen = self._discriminator_input(real_batch)
-                fake_seen = self._discriminator_input(fake_images)
-                real_logits = self.discriminator(real_seen, training=True)
-                fake_logits = self.discriminator(fake_seen, training=True)
-                d_loss = self.discriminator_loss_fn(real_logits, fake_logits)
-                penalty = self._weighted_penalty(
-                    lambda images: self.discriminator(images, training=True),
-                    real_seen,
-                    fake_seen,
-                )
-                scaled_loss = self.d_optimizer.scale_loss((d_loss + penalty) / num_replicas)
-            self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
-            self.d_loss_tracker.update_state(d_loss)
-            self._track_discriminator_outputs(real_logits, fake_logits)
+    def _generate(self, z, condition):
+        return self.generator(z, training=True)
 
-        # Generator: one step on fresh latents.
-        with tf.GradientTape() as tape:
-            fake_images = self.generator(self._sample_latents(batch_size), training=True)
-            fake_seen = self._discriminator_input(fake_images)
-            if self.unrolling_steps:
-                fake_logits = self._unrolled_discriminator(real_seen, fake_seen)
-            else:
-                fake_logits = self.discriminator(fake_seen, training=True)
-            g_loss = self.generator_loss_fn(fake_logits)
-            scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
-        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
-        self._update_generator_ema()
-        self.g_loss_tracker.update_state(g_loss)
-        return step_logs({metric.name: metric.result() for metric in self.metrics})
+    def _discriminate(self, images, condition):
+        return self.discriminator(images, training=True)
+
+    def _generator_step_logits(self, real_seen, fake_seen, condition):
+        # The unrolled surrogate (Metz et al. 2017) looks K discriminator
+        # steps ahead, on the last real minibatch the discriminator saw.
+        if self.unrolling_steps:
+            return self._unrolled_discriminator(real_seen, fake_seen)
+        return self.discriminator(fake_seen, training=True)
 
     def _unrolled_discriminator(self, real_seen, fake_seen):
         """Logits of `fake_seen` under theta_K, differentiable through the K steps.
