@@ -24,9 +24,11 @@ from ganzoo.callbacks import SampleGrid
 from ganzoo.callbacks import StopOnNonFiniteLoss
 from ganzoo.callbacks.training_checkpoint import ResumePoint
 from ganzoo.callbacks.training_checkpoint import TrainingCheckpoint
+from ganzoo.distribution import distribution_strategy
 from ganzoo.distribution import is_chief
 from ganzoo.export.export_steps import export_directory
 from ganzoo.files import atomic_output
+from ganzoo.precision import global_dtype_policy
 from ganzoo.recipe_files import RUN_CONFIG_FILE_NAME
 from ganzoo.recipe_files import recipes_dir
 
@@ -260,6 +262,67 @@ RESUME_MAY_CHANGE = (
     "fresh",
     "backup_every_steps",
 )
+
+
+def train_generator(
+    config,
+    recipe,
+    *,
+    load_dataset,
+    build,
+    check_samples,
+    export,
+    grid_samples=64,
+    callbacks=(),
+):
+    """The body every generator recipe's `train` shares; returns `(model, export_path)`.
+
+    Seeds everything with `config.seed`, opens `config.distribution`'s
+    strategy, loads the data, builds the compiled model under
+    `config.dtype_policy` in the strategy's scope, trains it with
+    `fit_with_artifacts`, and then, on the chief only: refuses a diverged or
+    collapsed generator (`check_samples_before_export`, `--force`
+    overrides), exports the model, and deletes the run's backup once the
+    export succeeded (a failed export keeps it, so the same command exports
+    again without training).
+
+    Args:
+        config: the recipe's `Config` (`ganzoo.recipe_config.RecipeConfig`).
+        recipe: str, the recipe's path for the training record
+            (`"recipes/dcgan_fashion_mnist.py"`).
+        load_dataset: callable `() -> tf.data.Dataset` of training batches.
+        build: callable `(steps_per_epoch) -> compiled model`.
+        check_samples: callable `(model) -> images` to check before export.
+        export: callable `(model, training_config, extra_files) -> path`:
+            writes `config.export_dir` (with `config.overwrite`).
+        grid_samples: int, images in each epoch's sample grid.
+        callbacks: extra Keras callbacks (e.g. `generator_selection_callbacks`).
+
+    Returns:
+        `(model, export_path)`; `export_path` is None on the other workers of
+        a multi-worker run.
+    """
+    keras.utils.set_random_seed(config.seed)
+    strategy = distribution_strategy(config.distribution)
+    chief = is_chief(strategy)
+    dataset = load_dataset()
+    with global_dtype_policy(config.dtype_policy), strategy.scope():
+        model = build(epoch_length(dataset, config.steps_per_epoch))
+        run = fit_with_artifacts(
+            model,
+            dataset,
+            config,
+            grid_samples=grid_samples,
+            callbacks=callbacks,
+            export_paths=[config.export_dir] if chief else [],
+        )
+    if not chief:
+        return model, None
+    check_samples_before_export(check_samples(model), force=config.force, dataset=config.dataset)
+    export_path = export(model, training_record(config, recipe, run), run.extra_files)
+    run.discard_backup()
+    print(f"Exported the generator to {export_path}")
+    return model, export_path
 
 
 def _recipe_name(config):

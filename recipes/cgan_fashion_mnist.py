@@ -33,16 +33,11 @@ import keras
 from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
-from ganzoo.distribution import distribution_strategy
-from ganzoo.distribution import is_chief
 from ganzoo.export import export_conditional_generator
 from ganzoo.models import ConditionalGAN
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
-from ganzoo.precision import global_dtype_policy
-from ganzoo.recipe_training import check_samples_before_export
-from ganzoo.recipe_training import fit_with_artifacts
-from ganzoo.recipe_training import training_record
+from ganzoo.recipe_training import train_generator
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,48 +147,35 @@ def build(config, steps_per_epoch=None, networks=None):
 
 def train(config):
     """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
-    keras.utils.set_random_seed(config.seed)
-    strategy = distribution_strategy(config.distribution)
-    chief = is_chief(strategy)
     info = dataset_info(config.dataset)
-    dataset = load_image_dataset(
-        config.dataset,
-        split="train",
-        batch_size=config.batch_size * config.discriminator_steps,
-        with_labels=True,
-        seed=config.seed,
-        source=config.data_source,
-        take=config.take,
+    return train_generator(
+        config,
+        "recipes/cgan_fashion_mnist.py",
+        load_dataset=lambda: load_image_dataset(
+            config.dataset,
+            split="train",
+            batch_size=config.batch_size * config.discriminator_steps,
+            with_labels=True,
+            seed=config.seed,
+            source=config.data_source,
+            take=config.take,
+        ),
+        build=lambda steps_per_epoch: build(config),
+        check_samples=lambda gan: gan.generate(
+            [index % info.num_classes for index in range(256)], seed=config.seed
+        ),
+        # The averaged generator when `generator_ema_decay` is set.
+        export=lambda gan, record, extra_files: export_conditional_generator(
+            gan.sampling_generator,
+            config.export_dir,
+            class_names=list(info.class_names),
+            dataset=config.dataset,
+            training_config=record,
+            overwrite=config.overwrite,
+            extra_files=extra_files,
+        ),
+        grid_samples=config.grid_columns * info.num_classes,
     )
-    with global_dtype_policy(config.dtype_policy), strategy.scope():
-        gan = build(config)
-        run = fit_with_artifacts(
-            gan,
-            dataset,
-            config,
-            grid_samples=config.grid_columns * info.num_classes,
-            export_paths=[config.export_dir] if chief else [],
-        )
-    if not chief:
-        return gan, None
-    # A diverged or collapsed generator is not published (`--force` overrides).
-    labels = [index % info.num_classes for index in range(256)]
-    check_samples_before_export(
-        gan.generate(labels, seed=config.seed), force=config.force, dataset=config.dataset
-    )
-    # The averaged generator when `generator_ema_decay` is set.
-    export_path = export_conditional_generator(
-        gan.sampling_generator,
-        config.export_dir,
-        class_names=list(info.class_names),
-        dataset=config.dataset,
-        training_config=training_record(config, "recipes/cgan_fashion_mnist.py", run),
-        overwrite=config.overwrite,
-        extra_files=run.extra_files,
-    )
-    run.discard_backup()
-    print(f"Exported the generator to {export_path}")
-    return gan, export_path
 
 
 def parse_args(argv):

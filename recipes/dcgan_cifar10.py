@@ -33,22 +33,15 @@ or crashed, the same command resumes from `<run_dir>/backup/`.
 import dataclasses
 import sys
 
-import keras
-
 from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
-from ganzoo.distribution import distribution_strategy
-from ganzoo.distribution import is_chief
 from ganzoo.export import export_generator
 from ganzoo.models import GAN
 from ganzoo.networks import StandardCNNDiscriminator
 from ganzoo.networks import StandardCNNGenerator
 from ganzoo.optimizers import two_time_scale_optimizers
-from ganzoo.precision import global_dtype_policy
-from ganzoo.recipe_training import check_samples_before_export
-from ganzoo.recipe_training import fit_with_artifacts
-from ganzoo.recipe_training import training_record
+from ganzoo.recipe_training import train_generator
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,42 +140,31 @@ def build(config, steps_per_epoch=None, networks=None):
 
 def train(config):
     """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
-    keras.utils.set_random_seed(config.seed)
-    strategy = distribution_strategy(config.distribution)
-    chief = is_chief(strategy)
-    # One dataset batch holds the k discriminator steps' minibatches.
-    dataset = load_image_dataset(
-        config.dataset,
-        split=config.train_split,
-        batch_size=config.batch_size * config.discriminator_steps,
-        seed=config.seed,
-        source=config.data_source,
-        take=config.take,
-        random_flip=config.random_flip,
+    return train_generator(
+        config,
+        "recipes/dcgan_cifar10.py",
+        # One dataset batch holds the k discriminator steps' minibatches.
+        load_dataset=lambda: load_image_dataset(
+            config.dataset,
+            split=config.train_split,
+            batch_size=config.batch_size * config.discriminator_steps,
+            seed=config.seed,
+            source=config.data_source,
+            take=config.take,
+            random_flip=config.random_flip,
+        ),
+        build=lambda steps_per_epoch: build(config),
+        check_samples=lambda gan: gan.generate(256, seed=config.seed),
+        export=lambda gan, record, extra_files: export_generator(
+            gan.sampling_generator,
+            config.export_dir,
+            dataset=config.dataset,
+            training_config=record,
+            overwrite=config.overwrite,
+            extra_files=extra_files,
+        ),
+        grid_samples=config.grid_samples,
     )
-    with global_dtype_policy(config.dtype_policy), strategy.scope():
-        gan = build(config)
-        run = fit_with_artifacts(
-            gan,
-            dataset,
-            config,
-            grid_samples=config.grid_samples,
-            export_paths=[config.export_dir] if chief else [],
-        )
-    if not chief:
-        return gan, None
-    check_samples_before_export(gan.generate(256, seed=config.seed), force=config.force)
-    export_path = export_generator(
-        gan.sampling_generator,
-        config.export_dir,
-        dataset=config.dataset,
-        training_config=training_record(config, "recipes/dcgan_cifar10.py", run),
-        overwrite=config.overwrite,
-        extra_files=run.extra_files,
-    )
-    run.discard_backup()
-    print(f"Exported the generator to {export_path}")
-    return gan, export_path
 
 
 def parse_args(argv):

@@ -46,25 +46,17 @@ import dataclasses
 import pathlib
 import sys
 
-import keras
-
 from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
-from ganzoo.distribution import distribution_strategy
-from ganzoo.distribution import is_chief
 from ganzoo.export import export_generator
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
 from ganzoo.optimizers import two_time_scale_optimizers
-from ganzoo.precision import global_dtype_policy
-from ganzoo.recipe_training import check_samples_before_export
-from ganzoo.recipe_training import epoch_length
-from ganzoo.recipe_training import fit_with_artifacts
 from ganzoo.recipe_training import generator_selection_callbacks
 from ganzoo.recipe_training import instance_noise_schedule
-from ganzoo.recipe_training import training_record
+from ganzoo.recipe_training import train_generator
 
 CLASSIFIER_DIR = pathlib.Path(__file__).resolve().parents[1] / "exported" / "classifiers"
 
@@ -237,49 +229,35 @@ def build(config, steps_per_epoch, networks=None):
 
 def train(config):
     """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
-    keras.utils.set_random_seed(config.seed)
-    strategy = distribution_strategy(config.distribution)
-    chief = is_chief(strategy)
-    # Algorithm 1 draws k real minibatches per iteration: one dataset batch
-    # holds all k of them.
     # Before training: a missing classifier or bad split fails now, not after it.
     selection = generator_selection_callbacks(config, CLASSIFIER_DIR / config.dataset)
-    dataset = load_image_dataset(
-        config.dataset,
-        split=config.train_split,
-        batch_size=config.batch_size * config.discriminator_steps,
-        seed=config.seed,
-        source=config.data_source,
-        take=config.take,
+    return train_generator(
+        config,
+        "recipes/dcgan_fashion_mnist.py",
+        # Algorithm 1 draws k real minibatches per iteration: one dataset
+        # batch holds all k of them.
+        load_dataset=lambda: load_image_dataset(
+            config.dataset,
+            split=config.train_split,
+            batch_size=config.batch_size * config.discriminator_steps,
+            seed=config.seed,
+            source=config.data_source,
+            take=config.take,
+        ),
+        build=lambda steps_per_epoch: build(config, steps_per_epoch),
+        check_samples=lambda gan: gan.generate(256, seed=config.seed),
+        # The averaged generator when `generator_ema_decay` is set.
+        export=lambda gan, record, extra_files: export_generator(
+            gan.sampling_generator,
+            config.export_dir,
+            dataset=config.dataset,
+            training_config=record,
+            overwrite=config.overwrite,
+            extra_files=extra_files,
+        ),
+        grid_samples=config.grid_samples,
+        callbacks=selection,
     )
-    with global_dtype_policy(config.dtype_policy), strategy.scope():
-        gan = build(config, epoch_length(dataset, config.steps_per_epoch))
-        run = fit_with_artifacts(
-            gan,
-            dataset,
-            config,
-            grid_samples=config.grid_samples,
-            callbacks=selection,
-            export_paths=[config.export_dir] if chief else [],
-        )
-    if not chief:
-        return gan, None
-    # A diverged or collapsed generator is not published (`--force` overrides).
-    check_samples_before_export(
-        gan.generate(256, seed=config.seed), force=config.force, dataset=config.dataset
-    )
-    # The averaged generator when `generator_ema_decay` is set.
-    export_path = export_generator(
-        gan.sampling_generator,
-        config.export_dir,
-        dataset=config.dataset,
-        training_config=training_record(config, "recipes/dcgan_fashion_mnist.py", run),
-        overwrite=config.overwrite,
-        extra_files=run.extra_files,
-    )
-    run.discard_backup()
-    print(f"Exported the generator to {export_path}")
-    return gan, export_path
 
 
 def parse_args(argv):
