@@ -1,5 +1,10 @@
 """Shared helpers for the tests: tiny networks and GANs, fast on CPU."""
 
+import os
+import pathlib
+import subprocess
+import sys
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -86,3 +91,45 @@ def recording(network, log, name):
     inputs = keras.Input(shape=network.inputs[0].shape[1:])
     outputs = _Record(log, f"{name}_out")(network(_Record(log, f"{name}_in")(inputs)))
     return keras.Model(inputs, outputs, name=f"recording_{name}")
+
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+
+def run_recipe_smoke(name, tmp_path, *flags, timeout=600):
+    """Runs `python recipes/<name>.py --preset smoke` on real Fashion-MNIST, as a user would.
+
+    A fresh process (as the README's commands run), the Debian IDX files as
+    the data (`--data-source idx`), the run and export under `tmp_path`.
+
+    Args:
+        name: the recipe's file stem, e.g. `"dcgan_fashion_mnist"`.
+        tmp_path: the test's `tmp_path`; the run goes to `run/`, the export
+            to `export/`.
+        *flags: more command-line flags, e.g. `"--distribution", "mirrored"`.
+        timeout: seconds.
+
+    Returns:
+        `(run_dir, export_dir, completed_process)`; the test has failed with
+        the ends of the recipe's output if it did not exit with 0.
+    """
+    run_dir, export_dir = tmp_path / "run", tmp_path / "export"
+    command = [
+        sys.executable,
+        str(REPO / "recipes" / f"{name}.py"),
+        "--preset",
+        "smoke",
+        "--run-dir",
+        str(run_dir),
+        "--export-dir",
+        str(export_dir),
+        "--data-source",
+        "idx",
+        *flags,
+    ]
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    result = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, timeout=timeout, env=environment
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return run_dir, export_dir, result

@@ -1,12 +1,11 @@
 import json
-import os
 import pathlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from PIL import Image
+
+from tests.test_case import run_recipe_smoke
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "cgan_fashion_mnist.py"
@@ -14,28 +13,9 @@ RECIPE = REPO / "recipes" / "cgan_fashion_mnist.py"
 
 @pytest.mark.large
 def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
-    run_dir, export_dir = tmp_path / "run", tmp_path / "export"
-    command = [
-        sys.executable,
-        str(RECIPE),
-        "--preset",
-        "smoke",
-        "--run-dir",
-        str(run_dir),
-        "--export-dir",
-        str(export_dir),
-        "--data-source",
-        "idx",
-        "--conditioning",
-        "concat",
-        "--distribution",
-        "mirrored",
-    ]
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run(
-        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=environment
+    run_dir, export_dir, _ = run_recipe_smoke(
+        "cgan_fashion_mnist", tmp_path, "--conditioning", "concat", "--distribution", "mirrored"
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
     # One row per class, two columns (smoke preset), 28 px cells, 2 px padding, scale 2.
     with Image.open(run_dir / "samples" / "epoch_002.png") as grid:

@@ -1,13 +1,11 @@
 import json
-import os
 import pathlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from ganzoo.recipe_files import load_recipe
+from tests.test_case import run_recipe_smoke
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "dcgan_fashion_mnist.py"
@@ -53,18 +51,9 @@ def test_selection_on_the_test_split_is_refused_before_training(tmp_path):
 @pytest.mark.large
 def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     # bfloat16 with XLA here; the other recipes' smoke tests run float32 without it.
-    run_dir, export_dir = tmp_path / "run", tmp_path / "export"
-    command = [
-        sys.executable,
-        str(RECIPE),
-        "--preset",
-        "smoke",
-        "--run-dir",
-        str(run_dir),
-        "--export-dir",
-        str(export_dir),
-        "--data-source",
-        "idx",
+    run_dir, export_dir, result = run_recipe_smoke(
+        "dcgan_fashion_mnist",
+        tmp_path,
         "--dtype-policy",
         "mixed_bfloat16",
         "--jit-compile",
@@ -83,12 +72,7 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
         "train[50000:]",
         "--evaluation-samples",
         "200",
-    ]
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    result = subprocess.run(
-        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=environment
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Exported the generator" in result.stdout
 
     assert sorted(p.name for p in (run_dir / "samples").iterdir()) == [

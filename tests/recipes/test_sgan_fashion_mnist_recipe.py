@@ -7,6 +7,8 @@ import sys
 import numpy as np
 import pytest
 
+from tests.test_case import run_recipe_smoke
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "sgan_fashion_mnist.py"
 BENCHMARK = REPO / "benchmarks" / "semi_supervised.py"
@@ -15,18 +17,9 @@ ENVIRONMENT = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 @pytest.mark.large
 def test_smoke_preset_trains_on_real_fashion_mnist_and_exports_both_networks(tmp_path):
-    run_dir, export_dir = tmp_path / "run", tmp_path / "export"
-    command = [
-        sys.executable,
-        str(RECIPE),
-        "--preset",
-        "smoke",
-        "--run-dir",
-        str(run_dir),
-        "--export-dir",
-        str(export_dir),
-        "--data-source",
-        "idx",
+    run_dir, export_dir, _ = run_recipe_smoke(
+        "sgan_fashion_mnist",
+        tmp_path,
         "--num-labels",
         "30",
         "--train-split",
@@ -35,11 +28,7 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports_both_networks(tmp
         "train[59800:]",
         "--decay-epochs",
         "1",
-    ]
-    result = subprocess.run(
-        command, cwd=tmp_path, capture_output=True, text=True, timeout=600, env=ENVIRONMENT
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert (run_dir / "samples" / "epoch_002.png").exists()
 
     classifier_manifest = json.loads((export_dir / "classifier" / "manifest.json").read_text())
