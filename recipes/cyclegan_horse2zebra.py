@@ -28,13 +28,9 @@ every epoch, and `<export_dir>/g_x_to_y/` and `<export_dir>/f_y_to_x/`: each a
 SavedModel and `model.onnx` taking any batch and any height and width that
 are multiples of 4, parity-checked at 256x256 and at the training size.
 
-Killed or crashed, the same command resumes: `<run_dir>/backup/` holds the
-whole training state (every `--backup-every-steps` steps and each epoch) and
-is deleted when the run finishes. The precision is `--dtype-policy auto`:
-mixed_bfloat16 where the hardware computes bfloat16 (and the run prints
-which it chose), float32 elsewhere; `float32`, `mixed_bfloat16` or
-`mixed_float16` force one, `--jit-compile` adds XLA; the export is float32
-either way.
+Killed or crashed, the same command resumes; the precision follows the
+hardware (`--dtype-policy auto`), and the export is float32 either way: the
+run fields every recipe shares, `ganzoo.recipe_config.RecipeConfig`.
 """
 
 import dataclasses

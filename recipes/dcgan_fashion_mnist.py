@@ -33,13 +33,9 @@ discriminator, a gradient penalty (WGAN-GP, DRAGAN, R1, lazy), one-sided
 label smoothing, DiffAugment, annealed instance noise, and a moving average
 of the generator, which is then what is sampled and exported.
 
-Killed or crashed, the same command resumes: `<run_dir>/backup/` holds the
-whole training state (every `--backup-every-steps` steps and each epoch) and
-is deleted when the run finishes. The precision is `--dtype-policy auto`:
-mixed_bfloat16 where the hardware computes bfloat16 (and the run prints
-which it chose), float32 elsewhere; `float32`, `mixed_bfloat16` or
-`mixed_float16` force one, `--jit-compile` adds XLA; the export is float32
-either way.
+Killed or crashed, the same command resumes; the precision follows the
+hardware (`--dtype-policy auto`), and the export is float32 either way: the
+run fields every recipe shares, `ganzoo.recipe_config.RecipeConfig`.
 """
 
 import dataclasses

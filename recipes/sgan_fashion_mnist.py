@@ -28,13 +28,9 @@ Outputs: `<run_dir>/samples/epoch_NNN.png`, `<run_dir>/loss_curves.png`,
 accuracy on all 10,000 test images in the manifest) and the generator
 (`generator/`), each as SavedModel + ONNX + manifest.
 
-Killed or crashed, the same command resumes: `<run_dir>/backup/` holds the
-whole training state (every `--backup-every-steps` steps and each epoch) and
-is deleted when the run finishes. The precision is `--dtype-policy auto`:
-mixed_bfloat16 where the hardware computes bfloat16 (and the run prints
-which it chose), float32 elsewhere; `float32`, `mixed_bfloat16` or
-`mixed_float16` force one, `--jit-compile` adds XLA; the export is float32
-either way.
+Killed or crashed, the same command resumes; the precision follows the
+hardware (`--dtype-policy auto`), and the export is float32 either way: the
+run fields every recipe shares, `ganzoo.recipe_config.RecipeConfig`.
 """
 
 import dataclasses
