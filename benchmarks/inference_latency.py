@@ -80,6 +80,7 @@ from ganzoo.benchmarking.reports import SUMMARY_END
 from ganzoo.benchmarking.reports import SUMMARY_START
 from ganzoo.benchmarking.reports import existing_summary
 from ganzoo.benchmarking.reports import write_jsonl
+from ganzoo.export.manifest import example_inputs
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
@@ -168,48 +169,6 @@ def read_export_manifest(export_dir):
     return read_manifest(pathlib.Path(export_dir) / MANIFEST_FILE_NAME)
 
 
-def make_inputs(manifest, batch_size, seed=0):
-    """One batch of inputs for an export, from the input specs of its manifest.
-
-    Args:
-        manifest: dict, an export manifest (`ganzoo.export.manifest`).
-        batch_size: int >= 1.
-        seed: int, seeds the latents and images.
-
-    Returns:
-        dict mapping each input name to a NumPy array: standard-normal
-        float32 latents, int32 labels `0, 1, ..., num_classes - 1, 0, ...`,
-        or float32 images uniform in the input's value range at the
-        manifest's `image_shape` (where height and width are dynamic).
-
-    Raises:
-        ValueError: for an input none of these describe.
-    """
-    rng = np.random.default_rng(seed)
-    inputs = {}
-    for spec in manifest["inputs"]:
-        if spec.get("distribution") == "standard_normal":
-            inputs[spec["name"]] = rng.standard_normal(
-                (batch_size, *spec["shape"][1:]), dtype=np.float32
-            )
-        elif "range" in spec:
-            low, high = spec["range"]
-            labels = low + np.arange(batch_size) % (high - low + 1)
-            inputs[spec["name"]] = labels.astype(spec["dtype"])
-        elif "value_range" in spec:
-            low, high = spec["value_range"]
-            shape = [
-                size if size is not None else manifest["image_shape"][axis]
-                for axis, size in enumerate(spec["shape"][1:])
-            ]
-            inputs[spec["name"]] = rng.uniform(low, high, (batch_size, *shape)).astype(
-                spec["dtype"]
-            )
-        else:
-            raise ValueError(f"Cannot make values for the input {spec!r}.")
-    return inputs
-
-
 def quantize_export(export_dir, output_dir, method, calibration_batches, calibration):
     """An int8 variant of an export for the timing: its manifest and the int8 graph as `model.onnx`.
 
@@ -281,7 +240,7 @@ def calibration_batches(export_dir, unpaired_data_dir=None):
             ]
             return batches, f"{count} training images of {split} ({manifest['source_domain']})"
     batches = [
-        make_inputs(manifest, CALIBRATION_BATCH_SIZE, seed=CALIBRATION_SEED + index)
+        example_inputs(manifest, CALIBRATION_BATCH_SIZE, seed=CALIBRATION_SEED + index)
         for index in range(CALIBRATION_BATCHES)
     ]
     return batches, f"{count} inputs drawn as for the timing (seed {CALIBRATION_SEED})"
@@ -489,7 +448,7 @@ def measure_latency(export_dir, backends, onnx_paths, batch_sizes, schedule, see
     reference = next(b.name for b in backends if b.runtime == "saved_model")
     rows = []
     for batch_size in batch_sizes:
-        inputs = make_inputs(manifest, batch_size, seed=seed)
+        inputs = example_inputs(manifest, batch_size, seed=seed)
         times, block_medians, outputs = time_backends(runners, inputs, schedule)
         rows += latency_rows(export_dir, times, block_medians, outputs, batch_size, reference)
     return {"rows": rows, "threads": thread_count(), "load_average": os.getloadavg()}
@@ -515,7 +474,7 @@ def measure_memory(export_dir, backend, onnx_path, batch_size, calls, seed=0):
     start = time.perf_counter()
     run = make_runner(backend, export_dir, {backend.model: onnx_path}, manifest)
     load_seconds = time.perf_counter() - start
-    inputs = make_inputs(manifest, batch_size, seed=seed)
+    inputs = example_inputs(manifest, batch_size, seed=seed)
     run(inputs)
     threads = thread_count()
     for _ in range(calls - 1):

@@ -50,6 +50,8 @@ import pathlib
 import platform
 import sys
 
+import numpy as np
+
 import ganzoo
 from ganzoo.files import atomic_output
 
@@ -464,3 +466,48 @@ def _installed_version(module_name, distributions):
         except importlib.metadata.PackageNotFoundError:
             continue
     return None
+
+
+def example_inputs(manifest, batch_size, seed=0):
+    """One batch of inputs that follows an export's contract, from its manifest.
+
+    For timing, calibration and tests: the values are drawn as the inputs
+    are described, not taken from data.
+
+    Args:
+        manifest: dict, an export manifest (`ganzoo.export.manifest`).
+        batch_size: int >= 1.
+        seed: int, seeds the latents and images.
+
+    Returns:
+        dict mapping each input name to a NumPy array: standard-normal
+        float32 latents, int32 labels `0, 1, ..., num_classes - 1, 0, ...`,
+        or float32 images uniform in the input's value range at the
+        manifest's `image_shape` (where height and width are dynamic).
+
+    Raises:
+        ValueError: for an input none of these describe.
+    """
+    rng = np.random.default_rng(seed)
+    inputs = {}
+    for spec in manifest["inputs"]:
+        if spec.get("distribution") == "standard_normal":
+            inputs[spec["name"]] = rng.standard_normal(
+                (batch_size, *spec["shape"][1:]), dtype=np.float32
+            )
+        elif "range" in spec:
+            low, high = spec["range"]
+            labels = low + np.arange(batch_size) % (high - low + 1)
+            inputs[spec["name"]] = labels.astype(spec["dtype"])
+        elif "value_range" in spec:
+            low, high = spec["value_range"]
+            shape = [
+                size if size is not None else manifest["image_shape"][axis]
+                for axis, size in enumerate(spec["shape"][1:])
+            ]
+            inputs[spec["name"]] = rng.uniform(low, high, (batch_size, *shape)).astype(
+                spec["dtype"]
+            )
+        else:
+            raise ValueError(f"Cannot make values for the input {spec!r}.")
+    return inputs

@@ -122,37 +122,6 @@ def test_runs_on_a_tiny_export_and_writes_every_row(tiny_export, tmp_path):
     assert tables == {"latency", "memory", "sizes", "generator_quality"}
 
 
-def test_inputs_follow_the_manifest():
-    """Latents, cycling labels and images at the training size of a dynamic-size input."""
-    manifest = {
-        "image_shape": [32, 32, 3],
-        "inputs": [
-            {
-                "name": "z",
-                "shape": [None, 5],
-                "dtype": "float32",
-                "distribution": "standard_normal",
-            },
-            {"name": "label", "shape": [None], "dtype": "int32", "range": [0, 2]},
-            {
-                "name": "images",
-                "shape": [None, None, None, 3],
-                "dtype": "float32",
-                "value_range": [-1.0, 1.0],
-            },
-        ],
-    }
-    inputs = benchmark.make_inputs(manifest, 4, seed=3)
-    assert inputs["z"].shape == (4, 5) and inputs["z"].dtype == np.float32
-    np.testing.assert_array_equal(inputs["label"], [0, 1, 2, 0])
-    assert inputs["label"].dtype == np.int32
-    assert inputs["images"].shape == (4, 32, 32, 3)
-    assert inputs["images"].min() >= -1.0 and inputs["images"].max() <= 1.0
-    np.testing.assert_array_equal(benchmark.make_inputs(manifest, 4, seed=3)["z"], inputs["z"])
-    with pytest.raises(ValueError, match="Cannot make values"):
-        benchmark.make_inputs({"inputs": [{"name": "x", "shape": [None], "dtype": "int32"}]}, 1)
-
-
 def test_rounds_interleave_the_backends_in_rotated_order():
     calls = []
     runners = {name: (lambda inputs, name=name: calls.append(name) or name) for name in "ABC"}

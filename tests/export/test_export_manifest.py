@@ -3,9 +3,11 @@
 import datetime
 import json
 
+import numpy as np
 import pytest
 
 from ganzoo.export.manifest import build_manifest
+from ganzoo.export.manifest import example_inputs
 from ganzoo.export.manifest import package_versions
 from ganzoo.export.manifest import read_manifest
 from ganzoo.export.manifest import write_manifest
@@ -143,3 +145,34 @@ def test_read_rejects_bad_values(tmp_path):
 def test_read_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="absent.json"):
         read_manifest(tmp_path / "absent.json")
+
+
+def test_inputs_follow_the_manifest():
+    """Latents, cycling labels and images at the training size of a dynamic-size input."""
+    manifest = {
+        "image_shape": [32, 32, 3],
+        "inputs": [
+            {
+                "name": "z",
+                "shape": [None, 5],
+                "dtype": "float32",
+                "distribution": "standard_normal",
+            },
+            {"name": "label", "shape": [None], "dtype": "int32", "range": [0, 2]},
+            {
+                "name": "images",
+                "shape": [None, None, None, 3],
+                "dtype": "float32",
+                "value_range": [-1.0, 1.0],
+            },
+        ],
+    }
+    inputs = example_inputs(manifest, 4, seed=3)
+    assert inputs["z"].shape == (4, 5) and inputs["z"].dtype == np.float32
+    np.testing.assert_array_equal(inputs["label"], [0, 1, 2, 0])
+    assert inputs["label"].dtype == np.int32
+    assert inputs["images"].shape == (4, 32, 32, 3)
+    assert inputs["images"].min() >= -1.0 and inputs["images"].max() <= 1.0
+    np.testing.assert_array_equal(example_inputs(manifest, 4, seed=3)["z"], inputs["z"])
+    with pytest.raises(ValueError, match="Cannot make values"):
+        example_inputs({"inputs": [{"name": "x", "shape": [None], "dtype": "int32"}]}, 1)
