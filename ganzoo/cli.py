@@ -546,6 +546,8 @@ def _run_evaluate(args):
         raise UsageError("--inception-weights and --resize go with --features inception.")
     if args.features == "inception" and args.classifier:
         raise UsageError("--classifier goes with --features domain.")
+    if args.features == "inception" and args.backend != "onnxruntime":
+        raise UsageError("--backend goes with --features domain.")
     entry = _entry_for_generation(args)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     common = {
@@ -559,7 +561,9 @@ def _run_evaluate(args):
             entry.directory, weights=args.inception_weights, resize=args.resize, **common
         )
     else:
-        result = evaluate(entry.directory, classifier_dir=args.classifier, **common)
+        result = evaluate(
+            entry.directory, classifier_dir=args.classifier, backend=args.backend, **common
+        )
     print(format_table(result))
 
 
@@ -757,6 +761,13 @@ def build_parser():
         "--num-samples", type=_two_or_more, default=10_000, help="generated images compared"
     )
     sub.add_argument("--seed", type=_non_negative_int, default=0, help="seed of latents and KID")
+    sub.add_argument(
+        "--backend",
+        choices=("onnxruntime", "onnxruntime_int8", "litert"),
+        default="onnxruntime",
+        help="what runs the generator: model.onnx, its int8 copy or model.tflite "
+        "(--features domain; --write stores another backend's scores as metrics_<backend>)",
+    )
     sub.add_argument(
         "--write",
         action="store_true",

@@ -182,7 +182,13 @@ def sample_metrics(real_features, fake_features, fake_probabilities, seed=0, lab
 
 
 def evaluate(
-    export_dir, classifier_dir=None, num_samples=10_000, seed=0, write=False, progress=False
+    export_dir,
+    classifier_dir=None,
+    num_samples=10_000,
+    seed=0,
+    write=False,
+    progress=False,
+    backend="onnxruntime",
 ):
     """Evaluates an exported generator; returns the manifest's `metrics` entry.
 
@@ -205,6 +211,12 @@ def evaluate(
         write: bool, store the result in the export's manifest (atomically);
             refused if the manifest holds metrics of more samples.
         progress: bool, draw a progress bar of the stages on stderr.
+        backend: what runs the generator (`ganzoo.runtime.BACKENDS`):
+            `"onnxruntime"` (`model.onnx`), `"onnxruntime_int8"` (the int8
+            copy of `ganzoo.export.quantize_int8`) or `"litert"`. With
+            `write`, the float32 graph's scores go to the manifest's
+            `metrics` and another backend's to `metrics_<backend>`, so the
+            cost of a cheaper copy sits beside the scores it is compared with.
 
     Returns:
         dict with `extractor`, `classifier_test_accuracy`, `num_generated`,
@@ -219,8 +231,9 @@ def evaluate(
     """
     start = time.perf_counter()
     export_dir = pathlib.Path(export_dir)
+    section = "metrics" if backend == "onnxruntime" else f"metrics_{backend}"
     if write:  # before TensorFlow (ganzoo.data) is imported
-        _check_write(export_dir, "metrics", num_samples)
+        _check_write(export_dir, section, num_samples)
 
     from ganzoo.export.manifest import CONDITIONAL_TASK
     from ganzoo.runtime import OnnxClassifier
@@ -229,9 +242,9 @@ def evaluate(
 
     task = read_manifest(export_dir / MANIFEST_FILE_NAME)["task"]
     if task == CONDITIONAL_TASK:
-        generator = OnnxConditionalGenerator(export_dir)
+        generator = OnnxConditionalGenerator(export_dir, backend=backend)
     else:
-        generator = OnnxGenerator(export_dir)
+        generator = OnnxGenerator(export_dir, backend=backend)
     dataset = generator.manifest["dataset"]
     if classifier_dir is None:
         classifier_dir = default_classifier_dir(export_dir, dataset)
@@ -280,7 +293,7 @@ def evaluate(
     result["seconds"] = round(time.perf_counter() - start, 1)
     if write:
         manifest = read_manifest(export_dir / MANIFEST_FILE_NAME)
-        manifest["metrics"] = result
+        manifest[section] = result
         write_manifest(manifest, export_dir / MANIFEST_FILE_NAME)
     return result
 

@@ -23,6 +23,7 @@ from ganzoo.runtime import OnnxImageTranslator
 REPO = pathlib.Path(__file__).resolve().parents[1]
 EXPORTED = REPO / "exported"
 DCGAN = EXPORTED / "dcgan_fashion_mnist"
+CLASSIFIER = EXPORTED / "classifiers" / "fashion_mnist"
 CGAN = EXPORTED / "cgan_fashion_mnist"
 G_X_TO_Y = EXPORTED / "cyclegan_sneaker2boot" / "g_x_to_y"
 
@@ -300,3 +301,22 @@ def test_evaluate_refuses_to_replace_better_sampled_metrics_before_loading_anyth
     with pytest.raises(ValueError, match="10,000-sample 'metrics'"):
         evaluate(tmp_path / "dcgan", num_samples=10, write=True)
     assert (tmp_path / "dcgan" / "manifest.json").read_bytes() == shipped
+
+
+@pytest.mark.large
+def test_evaluate_scores_the_int8_copy_beside_the_float32_scores(tmp_path, capsys):
+    from ganzoo.export import quantize_int8
+
+    shutil.copytree(DCGAN, tmp_path / "dcgan")
+    calibration = [{"z": sample_latents(32, 100, seed=1000 + index)} for index in range(2)]
+    quantize_int8(tmp_path / "dcgan", calibration, calibration="64 draws of z")
+    shipped = json.loads((tmp_path / "dcgan" / "manifest.json").read_text())["metrics"]
+    arguments = ["evaluate", str(tmp_path / "dcgan"), "--num-samples", "200", "--write"]
+    # 200 samples may be written: the 10,000-sample scores are the float32 graph's.
+    assert main([*arguments, "--backend", "onnxruntime_int8", "--classifier", str(CLASSIFIER)]) == 0
+    manifest = json.loads((tmp_path / "dcgan" / "manifest.json").read_text())
+    assert manifest["metrics"] == shipped
+    int8 = manifest["metrics_onnxruntime_int8"]
+    assert int8["num_generated"] == 200 and int8["generated"]["fid_domain"] > 0
+    assert f"{int8['generated']['fid_domain']:.4g}" in capsys.readouterr().out
+    assert main([*arguments, "--backend", "litert", "--features", "inception"]) == 2
