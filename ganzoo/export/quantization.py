@@ -88,6 +88,14 @@ def quantize_int8(export_dir, calibration_inputs, *, calibration, method="static
             f"({manifest['files'][INT8_FILES_KEY]}); pass overwrite=True to replace it."
         )
     runtime = RUNTIME_CLASSES[manifest["task"]](export_dir)
+    input_names = sorted(entry["name"] for entry in manifest["inputs"])
+    for batch in calibration_inputs:
+        if not isinstance(batch, dict) or sorted(batch) != input_names:
+            received = sorted(batch) if isinstance(batch, dict) else type(batch).__name__
+            raise ValueError(
+                f"Each calibration batch must be a dict of every input {input_names}. "
+                f"Received: {received}."
+            )
     feeds = [
         runtime.check_inputs({name: (name, value) for name, value in batch.items()})
         for batch in calibration_inputs

@@ -164,10 +164,17 @@ class OnnxModel:
 
         Raises:
             TypeError: if a value is not a NumPy array or has the wrong dtype.
-            ValueError: if a shape, a batch size or a value breaks the contract
-                (the message names the argument, what was received and what
-                was expected).
+            ValueError: if a name is not one of the manifest's inputs, or a
+                shape, a batch size or a value breaks the contract (the
+                message names the argument, what was received and what was
+                expected).
         """
+        unknown = sorted(set(arrays) - set(self._input_specs))
+        if unknown:
+            raise ValueError(
+                f"'{self._directory}' has no inputs {unknown}; its inputs are "
+                f"{sorted(self._input_specs)}."
+            )
         feeds = {}
         batch_sizes = {}
         for name, (argument, value) in arrays.items():

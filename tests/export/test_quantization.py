@@ -53,6 +53,8 @@ def test_existing_copy_needs_overwrite_and_bad_inputs_leave_the_export_as_it_was
     before = (export / "manifest.json").read_text()
     with pytest.raises(ValueError, match=r"`z` must have shape \(batch, 8\)"):
         quantize_int8(export, [{"z": np.zeros((4, 3), np.float32)}], calibration="bad")
+    with pytest.raises(ValueError, match=r"dict of every input \['z'\]. Received: \['latent'\]"):
+        quantize_int8(export, [{"latent": np.zeros((4, 8), np.float32)}], calibration="named")
     with pytest.raises(ValueError, match="at least one batch"):
         quantize_int8(export, [], calibration="none")
     with pytest.raises(ValueError, match="`method`"):

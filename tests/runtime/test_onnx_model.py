@@ -62,6 +62,8 @@ def test_check_inputs_returns_the_feeds_and_names_the_argument(exported):
         generator.check_inputs({"z": ("latents", z[:, :2])}, batch_name="rows")
     with pytest.raises(TypeError, match=r"`latents` must have dtype float32.*astype"):
         generator.check_inputs({"z": ("latents", z.astype(np.float16))})
+    with pytest.raises(ValueError, match=r"has no inputs \['label'\]; its inputs are \['z'\]"):
+        generator.check_inputs({"z": ("z", z), "label": ("labels", np.zeros(3, np.int32))})
 
 
 def test_a_manifest_with_other_input_names_is_refused_at_load(exported, tmp_path):
