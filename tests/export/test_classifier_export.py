@@ -1,13 +1,8 @@
 """Round trip, runtime and validation tests for `export_classifier` and `OnnxClassifier`."""
 
-import importlib
 import json
-import os
 import pathlib
 import shutil
-import subprocess
-import sys
-import textwrap
 
 import keras
 import numpy as np
@@ -17,7 +12,6 @@ import tensorflow as tf
 
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_arrays
-from ganzoo.export import ParityError
 from ganzoo.export import export_classifier
 from ganzoo.export.manifest import CLASSIFICATION_TASK
 from ganzoo.export.manifest import build_manifest
@@ -183,60 +177,6 @@ def test_onnx_classifier_batches_internally(exported_classifier):
     assert empty_probabilities.shape == (0, 3) and empty_features.shape == (0, FEATURE_DIM)
 
 
-_NO_TENSORFLOW_SCRIPT = textwrap.dedent(
-    """
-    import sys
-
-    import numpy as np
-
-    import ganzoo.export
-    from ganzoo.runtime import OnnxClassifier
-
-    assert ganzoo.export.OnnxClassifier is OnnxClassifier
-    classifier = OnnxClassifier(sys.argv[1])
-    images = np.load(sys.argv[2])
-    probabilities, features = classifier.predict(images, batch_size=2)
-    heavy = sorted(
-        name for name in sys.modules
-        if name.split(".")[0] in ("tensorflow", "keras", "tf2onnx")
-    )
-    assert not heavy, heavy
-    np.save(sys.argv[3], features)
-    print(*probabilities.shape, *features.shape)
-    """
-)
-
-
-def test_runtime_imports_no_tensorflow(exported_classifier, tmp_path):
-    images = _images(3, seed=5)
-    np.save(tmp_path / "images.npy", images)
-    environment = dict(
-        os.environ,
-        TF_CPP_MIN_LOG_LEVEL="3",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
-    )
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            _NO_TENSORFLOW_SCRIPT,
-            str(exported_classifier),
-            str(tmp_path / "images.npy"),
-            str(tmp_path / "features.npy"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=environment,
-        cwd=REPO,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.split() == ["3", "3", "3", str(FEATURE_DIM)]
-    _, expected = _keras_outputs(_tiny_classifier(), images)
-    np.testing.assert_allclose(np.load(tmp_path / "features.npy"), expected, atol=TOLERANCE)
-
-
 @pytest.mark.parametrize(
     ("images", "error", "message"),
     [
@@ -276,24 +216,6 @@ def test_onnx_classifier_checks_the_graph(exported_classifier, tmp_path):
         OnnxClassifier(renamed)
     with pytest.raises(FileNotFoundError, match="nowhere"):
         OnnxClassifier(tmp_path / "nowhere")
-
-
-def test_parity_failure_leaves_nothing_behind(tmp_path, monkeypatch):
-    module = importlib.import_module("ganzoo.export.export_plan")
-    monkeypatch.setattr(
-        module, "measure_parity", lambda *args, **kwargs: {"saved_model": 0.0, "onnx": 0.5}
-    )
-    with pytest.raises(ParityError, match="classifier.*onnx=0.5"):
-        export_classifier(
-            _tiny_classifier(),
-            tmp_path / "tiny",
-            dataset=None,
-            class_names=CLASS_NAMES,
-            test_accuracy=None,
-            training_config=None,
-            parity_batch_sizes=(1,),
-        )
-    assert list(tmp_path.iterdir()) == []
 
 
 def _no_features_layer():
@@ -354,19 +276,6 @@ def test_export_rejects_bad_arguments(tmp_path, build, kwargs, error, message):
     with pytest.raises(error, match=message):
         export_classifier(build(), tmp_path / "bad", **arguments)
     assert list(tmp_path.iterdir()) == []
-
-
-def test_existing_directory_needs_overwrite(tmp_path):
-    (tmp_path / "tiny").mkdir()
-    with pytest.raises(FileExistsError, match="overwrite=True"):
-        export_classifier(
-            _tiny_classifier(),
-            tmp_path / "tiny",
-            dataset=None,
-            class_names=CLASS_NAMES,
-            test_accuracy=None,
-            training_config=None,
-        )
 
 
 def _classification_manifest(**overrides):

@@ -1,10 +1,6 @@
 """Export of a class-conditional generator and its onnxruntime-only runtime."""
 
 import json
-import os
-import subprocess
-import sys
-import textwrap
 
 import keras
 import numpy as np
@@ -240,43 +236,6 @@ def test_runtimes_refuse_each_others_exports(exported, exported_directory):
         OnnxConditionalGenerator(exported_directory)
 
 
-_NO_TENSORFLOW_SCRIPT = textwrap.dedent(
-    """
-    import sys
-
-    import numpy as np
-
-    from ganzoo.runtime import OnnxConditionalGenerator
-
-    generator = OnnxConditionalGenerator(sys.argv[1])
-    images = generator.sample(np.array([2, 1, 0], np.int64), seed=7)
-    heavy = sorted(
-        name for name in sys.modules
-        if name.split(".")[0] in ("tensorflow", "keras", "tf2onnx")
-    )
-    assert not heavy, heavy
-    np.save(sys.argv[2], images)
-    print(generator.to_uint8(images).dtype, *images.shape)
-    """
-)
-
-
-def test_runtime_imports_no_tensorflow(generator, exported, tmp_path):
-    output = tmp_path / "images.npy"
-    completed = subprocess.run(
-        [sys.executable, "-c", _NO_TENSORFLOW_SCRIPT, str(exported), str(output)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.split() == ["uint8", "3", *map(str, IMAGE_SHAPE)]
-    expected = _in_memory(generator, sample_latents(3, LATENT_DIM, seed=7), [2, 1, 0])
-    np.testing.assert_allclose(np.load(output), expected, rtol=0, atol=1e-4)
-
-
 def _images_from(latent, embedded):
     x = keras.layers.Concatenate()([latent, embedded])
     x = keras.layers.Dense(4 * 4 * 3, activation="tanh")(x)
@@ -347,13 +306,3 @@ def test_rejects_wrong_generator(tmp_path, build, class_names, error, message):
             build(), tmp_path / "bad", class_names=class_names, parity_batch_sizes=(1,)
         )
     assert list(tmp_path.iterdir()) == []
-
-
-def test_existing_directory_needs_overwrite(generator, tmp_path):
-    target = tmp_path / "cdcgan"
-    target.mkdir()
-    (target / "old.txt").write_text("previous export")
-    with pytest.raises(FileExistsError, match="overwrite=True"):
-        export_conditional_generator(generator, target, class_names=CLASS_NAMES)
-    assert [path.name for path in tmp_path.iterdir()] == ["cdcgan"]
-    assert [path.name for path in target.iterdir()] == ["old.txt"]
