@@ -2,7 +2,7 @@
 
 Import what you need from the subpackages (`ganzoo.models`, `ganzoo.losses`,
 `ganzoo.networks`, `ganzoo.data`, `ganzoo.callbacks`, `ganzoo.export`). This
-top-level module imports nothing heavy, so that `ganzoo.export.runtime` can be
+top-level module imports nothing heavy, so that `ganzoo.runtime` can be
 used where TensorFlow is not installed.
 """
 

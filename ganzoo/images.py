@@ -1,7 +1,7 @@
 """Image grids and PNG files, with NumPy and Pillow only (no TensorFlow).
 
 Pillow is imported where a PNG is written, so `to_uint8` and `image_grid`
-serve onnxruntime-only consumers (`ganzoo.export.runtime`) too.
+serve onnxruntime-only consumers (`ganzoo.runtime`) too.
 """
 
 import math

@@ -1,6 +1,6 @@
 """Latent vectors: seeded sampling and interpolation, in NumPy only.
 
-Both the Keras models and the onnxruntime side (`ganzoo.export.runtime`) draw
+Both the Keras models and the onnxruntime side (`ganzoo.runtime`) draw
 `z` here, so a seed gives the same latents, and the same images, in and out of
 TensorFlow.
 """

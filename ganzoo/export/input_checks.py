@@ -1,7 +1,7 @@
 """In-graph checks of a SavedModel's inputs: the manifest's contracts, enforced.
 
 The ONNX graph cannot hold assertions (tf2onnx drops `Assert`), so its
-runtimes (`ganzoo.export.runtime` and friends) check in NumPy and the manifest
+runtimes (`ganzoo.runtime`) check in NumPy and the manifest
 states each contract for other onnxruntime users. The SavedModel checks in
 its own graph: a call that breaks a contract fails with
 `tf.errors.InvalidArgumentError` naming it, instead of returning a wrong

@@ -1,6 +1,6 @@
 """Write and read `manifest.json`, the description of an exported model.
 
-This module imports neither TensorFlow nor Keras: `ganzoo.export.runtime`
+This module imports neither TensorFlow nor Keras: `ganzoo.runtime`
 reads manifests where only NumPy and onnxruntime are installed.
 
 A manifest is a JSON object with these keys (shapes use `null` for dynamic

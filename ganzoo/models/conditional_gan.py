@@ -224,7 +224,7 @@ class ConditionalGAN(AdversarialModel):
             labels: integer array-like of shape `(num_samples,)`, values in
                 `[0, num_classes)`.
             z: optional float array of shape `(num_samples, latent_dim)`. When
-                None, drawn with `seed` exactly as `ganzoo.export.runtime`
+                None, drawn with `seed` exactly as `ganzoo.runtime`
                 draws latents (`ganzoo.latents.sample_latents`).
             seed: int or None, seeds `z` when it is not given.
             batch_size: int, images per generator call.

@@ -20,7 +20,7 @@ class UnconditionalSampling:
         generator; otherwise from `generator`.
 
         Give either `num_samples` (latents drawn with `seed`, exactly as
-        `ganzoo.export.runtime` draws them) or `z`.
+        `ganzoo.runtime` draws them) or `z`.
 
         Args:
             num_samples: int, number of images to draw.
