@@ -47,9 +47,9 @@ from ganzoo.data import load_unpaired_dataset
 from ganzoo.data import load_unpaired_images
 from ganzoo.distribution import distribution_strategy
 from ganzoo.distribution import is_chief
-from ganzoo.export import export_image_translator
-from ganzoo.export.export_steps import export_directory
-from ganzoo.export.export_steps import staged_export
+from ganzoo.export.image_translator_export import TRANSLATOR_PAIR_NAMES
+from ganzoo.export.image_translator_export import check_translator_pair_directory
+from ganzoo.export.image_translator_export import export_translator_pair
 from ganzoo.metrics import translation_scores
 from ganzoo.models import CycleGAN
 from ganzoo.networks import PatchGANDiscriminator
@@ -64,7 +64,7 @@ from ganzoo.schedules import ConstantThenLinearDecay
 
 GENERATORS = ("resnet", "unet")
 # The pair under `export_dir`: G (X -> Y) and F (Y -> X).
-TRANSLATOR_NAMES = ("g_x_to_y", "f_y_to_x")
+TRANSLATOR_NAMES = TRANSLATOR_PAIR_NAMES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -312,68 +312,25 @@ def check_translations_before_export(cycle_gan, config, num_images=64):
         )
 
 
-def check_pair_directory(export_dir, overwrite):
-    """The absolute export directory of the pair, checked before training.
-
-    `export_dir` holds `g_x_to_y/` and `f_y_to_x/` and nothing else: it is
-    replaced as a whole, so it must not be a directory of other exports.
-
-    Raises:
-        FileExistsError: as `ganzoo.recipe_training.check_export_path`, or if
-            `export_dir` holds anything besides the pair.
-        PermissionError: if it cannot be created.
-    """
-    check_export_path(export_dir, overwrite)
-    directory = export_directory(export_dir, overwrite)
-    if directory.is_dir():
-        others = sorted(
-            path.name
-            for path in directory.iterdir()
-            if path.name not in TRANSLATOR_NAMES and not path.name.startswith(".")
-        )
-        if others:
-            raise FileExistsError(
-                f"'{directory}' holds {', '.join(others)} besides the pair; the export "
-                "replaces the whole directory. Choose an --export-dir for the pair alone."
-            )
-    return directory
-
-
 def export(cycle_gan, config, record, grid_path):
-    """Exports G (X -> Y) and F (Y -> X) as one pair; returns their directories.
-
-    Both are built in one staging directory that replaces `config.export_dir`
-    only when both exported and passed their parity checks: a failure leaves
-    the previous pair as it was, never G of one run beside F of another.
-    """
-    directory = check_pair_directory(config.export_dir, config.overwrite)
-    image_shape = (config.image_size, config.image_size, 3)
+    """Exports G (X -> Y) and F (Y -> X) as one pair (`export_translator_pair`)."""
     parity_sizes = [(256, 256)]
     if config.image_size != 256:
         parity_sizes.append((config.image_size, config.image_size))
     else:
         parity_sizes.append((128, 192) if config.generator == "resnet" else (256, 512))
-    extra_files = {"translations.png": grid_path} if grid_path else None
-    with staged_export(directory) as staging:
-        for name, generator, source, target in zip(
-            TRANSLATOR_NAMES,
-            (cycle_gan.sampling_generator_g, cycle_gan.sampling_generator_f),
-            (config.domain_x, config.domain_y),
-            (config.domain_y, config.domain_x),
-            strict=True,
-        ):
-            export_image_translator(
-                generator,
-                staging / name,
-                image_shape=image_shape,
-                source_domain=source,
-                target_domain=target,
-                dataset=config.dataset,
-                training_config=record,
-                parity_image_sizes=parity_sizes,
-                extra_files=extra_files,
-            )
-    return [directory / name for name in TRANSLATOR_NAMES]
+    return export_translator_pair(
+        cycle_gan.sampling_generator_g,
+        cycle_gan.sampling_generator_f,
+        config.export_dir,
+        domains=(config.domain_x, config.domain_y),
+        overwrite=config.overwrite,
+        image_shape=(config.image_size, config.image_size, 3),
+        dataset=config.dataset,
+        training_config=record,
+        parity_image_sizes=parity_sizes,
+        extra_files={"translations.png": grid_path} if grid_path else None,
+    )
 
 
 def train(config):
@@ -382,7 +339,8 @@ def train(config):
     strategy = distribution_strategy(config.distribution)
     chief = is_chief(strategy)
     if config.export and chief:  # before training: a bad export path costs seconds
-        check_pair_directory(config.export_dir, config.overwrite)
+        check_export_path(config.export_dir, config.overwrite)
+        check_translator_pair_directory(config.export_dir, config.overwrite)
     dataset = load_unpaired_dataset(
         config.dataset,
         split="train",

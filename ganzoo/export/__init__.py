@@ -22,6 +22,8 @@ its public names on first access (PEP 562):
 - `OnnxConditionalGenerator`: onnxruntime-only images of given labels.
 - `export_image_translator(generator, directory, *, image_shape, ...)`: the
   same for an image-to-image generator (CycleGAN's G or F) of any size.
+- `export_translator_pair(generator_g, generator_f, directory, ...)`:
+  CycleGAN's two directions, published both or neither.
 - `OnnxImageTranslator`: onnxruntime-only translation of images.
 - `quantize_int8(export_dir, calibration_inputs, calibration=...)`: adds a
   calibrated int8 `model.int8.onnx` and its manifest entry to an export.
@@ -48,6 +50,7 @@ _LAZY_ATTRIBUTES = {
     "export_conditional_generator": "ganzoo.export.conditional_generator_export",
     "OnnxConditionalGenerator": "ganzoo.runtime.onnx_conditional_generator",
     "export_image_translator": "ganzoo.export.image_translator_export",
+    "export_translator_pair": "ganzoo.export.image_translator_export",
     "OnnxImageTranslator": "ganzoo.runtime.onnx_image_translator",
     "add_input_checks": "ganzoo.export.input_checks",
     "quantize_int8": "ganzoo.export.quantization",

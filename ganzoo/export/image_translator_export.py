@@ -9,7 +9,9 @@ from ganzoo.export.export_plan import ExportPlan
 from ganzoo.export.export_settings import DEFAULT_FORMATS
 from ganzoo.export.export_settings import ExportSettings
 from ganzoo.export.export_steps import check_generated_images
+from ganzoo.export.export_steps import export_directory
 from ganzoo.export.export_steps import image_tensor_entry
+from ganzoo.export.export_steps import staged_export
 from ganzoo.export.export_steps import symbolic_inputs
 from ganzoo.export.float32_network import float32_network
 from ganzoo.export.manifest import TRANSLATION_TASK
@@ -273,3 +275,87 @@ def _parity_image_sizes(sizes, size_multiple):
     if not checked:
         raise ValueError("`parity_image_sizes` must hold at least one size.")
     return checked
+
+
+TRANSLATOR_PAIR_NAMES = ("g_x_to_y", "f_y_to_x")
+"""The directories of a CycleGAN pair: G (X -> Y) and F (Y -> X)."""
+
+
+def check_translator_pair_directory(directory, overwrite):
+    """The absolute directory of a translator pair, checked before any work.
+
+    The directory holds `g_x_to_y/` and `f_y_to_x/` and nothing else: it is
+    replaced as a whole, so it must not be a directory of other exports.
+
+    Raises:
+        FileExistsError: if it exists and `overwrite` is False, is not a
+            directory, or holds anything besides the pair.
+    """
+    directory = export_directory(directory, overwrite)
+    if directory.is_dir():
+        others = sorted(
+            path.name
+            for path in directory.iterdir()
+            if path.name not in TRANSLATOR_PAIR_NAMES and not path.name.startswith(".")
+        )
+        if others:
+            raise FileExistsError(
+                f"'{directory}' holds {', '.join(others)} besides the pair; the export "
+                "replaces the whole directory. Choose a directory for the pair alone."
+            )
+    return directory
+
+
+def export_translator_pair(
+    generator_g,
+    generator_f,
+    directory,
+    *,
+    domains=(None, None),
+    overwrite=False,
+    **translator_options,
+):
+    """Exports CycleGAN's two generators as one pair, published both or neither.
+
+    `directory/g_x_to_y/` is `generator_g` (X -> Y) and `directory/f_y_to_x/`
+    is `generator_f` (Y -> X), each an `export_image_translator` export. Both
+    are built in one staging directory that replaces `directory` only when
+    both exported and passed their parity checks: a failure leaves the
+    previous pair as it was, never G of one run beside F of another.
+
+    Args:
+        generator_g: the X -> Y generator network.
+        generator_f: the Y -> X generator network.
+        directory: `str` or `pathlib.Path` of the pair's directory.
+        domains: `(name of X, name of Y)`, each a str or None.
+        overwrite: bool; replace an existing pair.
+        **translator_options: passed to both `export_image_translator` calls
+            (`image_shape` is required; `dataset`, `training_config`,
+            `parity_image_sizes`, `extra_files`, `formats`, ...).
+
+    Returns:
+        list of the two published directories, G's then F's.
+
+    Raises:
+        FileExistsError: as `check_translator_pair_directory`.
+        ValueError, TypeError, ParityError: as `export_image_translator`;
+            nothing is published then.
+    """
+    directory = check_translator_pair_directory(directory, overwrite)
+    domain_x, domain_y = domains
+    with staged_export(directory) as staging:
+        for name, generator, source, target in zip(
+            TRANSLATOR_PAIR_NAMES,
+            (generator_g, generator_f),
+            (domain_x, domain_y),
+            (domain_y, domain_x),
+            strict=True,
+        ):
+            export_image_translator(
+                generator,
+                staging / name,
+                source_domain=source,
+                target_domain=target,
+                **translator_options,
+            )
+    return [directory / name for name in TRANSLATOR_PAIR_NAMES]

@@ -147,6 +147,8 @@ def test_without_data_it_stops_at_once_and_says_how_to_provide_folders(monkeypat
 def test_the_pair_is_published_both_or_neither(tmp_path, monkeypatch):
     import types
 
+    from ganzoo.export import image_translator_export
+
     recipe = load_recipe("cyclegan_horse2zebra")
     export_dir = tmp_path / "export"
     for name in recipe.TRANSLATOR_NAMES:  # the previous run's pair
@@ -155,19 +157,19 @@ def test_the_pair_is_published_both_or_neither(tmp_path, monkeypatch):
     calls = []
 
     def fake_export(generator, directory, **kwargs):
-        calls.append(pathlib.Path(directory).name)
+        calls.append((pathlib.Path(directory).name, kwargs["source_domain"]))
         if generator == "fails":
             raise RuntimeError("F's parity check failed")
         pathlib.Path(directory).mkdir()
         (pathlib.Path(directory) / "run.txt").write_text("new")
         return directory
 
-    monkeypatch.setattr(recipe, "export_image_translator", fake_export)
+    monkeypatch.setattr(image_translator_export, "export_image_translator", fake_export)
     config = recipe.make_config("smoke", export_dir=str(export_dir))
     failing = types.SimpleNamespace(sampling_generator_g="g", sampling_generator_f="fails")
     with pytest.raises(RuntimeError, match="parity"):
         recipe.export(failing, config, {}, None)
-    assert calls == ["g_x_to_y", "f_y_to_x"]
+    assert calls == [("g_x_to_y", config.domain_x), ("f_y_to_x", config.domain_y)]
     # G of this run was not published beside F of the previous one.
     for name in recipe.TRANSLATOR_NAMES:
         assert (export_dir / name / "run.txt").read_text() == "previous"
@@ -183,4 +185,4 @@ def test_the_pair_is_published_both_or_neither(tmp_path, monkeypatch):
     # A directory of other exports is refused before training, not replaced.
     (export_dir / "dcgan_fashion_mnist").mkdir()
     with pytest.raises(FileExistsError, match="dcgan_fashion_mnist besides the pair"):
-        recipe.check_pair_directory(export_dir, overwrite=True)
+        image_translator_export.check_translator_pair_directory(export_dir, overwrite=True)
