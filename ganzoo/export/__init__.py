@@ -13,22 +13,22 @@ its public names on first access (PEP 562):
   `export_litert(model, path, input_signature)`: the generic exporters over a
   list of named `tf.TensorSpec`; every task exporter takes `formats=` to add
   LiteRT (`ganzoo.export.export_format.FORMATS`).
-- `OnnxGenerator`: onnxruntime-only inference from an export directory.
 - `export_classifier(classifier, directory, ...)`: the same for an image
   classifier, with `probabilities` and `features` outputs.
-- `OnnxClassifier`: onnxruntime-only probabilities and features of images.
 - `export_conditional_generator(generator, directory, *, class_names, ...)`:
   the same for a generator of `z` and an int32 `label`.
-- `OnnxConditionalGenerator`: onnxruntime-only images of given labels.
 - `export_image_translator(generator, directory, *, image_shape, ...)`: the
   same for an image-to-image generator (CycleGAN's G or F) of any size.
 - `export_translator_pair(generator_g, generator_f, directory, ...)`:
   CycleGAN's two directions, published both or neither.
-- `OnnxImageTranslator`: onnxruntime-only translation of images.
 - `quantize_int8(export_dir, calibration_inputs, calibration=...)`: adds a
   calibrated int8 `model.int8.onnx` and its manifest entry to an export.
 - `add_input_checks(export_dir)`: gives an export written before the
   SavedModel asserted its input contract those assertions.
+
+The runtimes (`OnnxGenerator`, `OnnxConditionalGenerator`,
+`OnnxImageTranslator`, `OnnxClassifier`) live in `ganzoo.runtime`; they stay
+importable from here.
 
 Example:
 
