@@ -29,7 +29,7 @@ import platform
 import sys
 import time
 
-from ganzoo.recipe_files import load_recipe
+from ganzoo.training.recipe_files import load_recipe
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 
-from ganzoo.recipe_files import load_recipe
+from ganzoo.training.recipe_files import load_recipe
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 CLASSIFIER_DIR = REPO / "exported" / "classifiers" / "fashion_mnist"

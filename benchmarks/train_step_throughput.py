@@ -19,7 +19,7 @@ median over rounds of each block's mean; the ratio to the reference is the
 median over rounds of `reference ms / setting ms` (above 1: faster).
 
 A network takes its dtype policy when it is built, so the bfloat16 networks
-are built inside `ganzoo.precision.global_dtype_policy("mixed_bfloat16")` and
+are built inside `ganzoo.training.precision.global_dtype_policy("mixed_bfloat16")` and
 train next to the float32 ones in the same process.
 
 Data: real batches, read once into memory and repeated, so the input
@@ -43,7 +43,6 @@ import pathlib
 import sys
 import time
 
-from ganzoo import recipe_files
 from ganzoo.benchmarking.machine import machine_facts
 from ganzoo.benchmarking.machine import other_python_processes
 from ganzoo.benchmarking.processes import current_rss_mib
@@ -51,6 +50,7 @@ from ganzoo.benchmarking.processes import peak_rss_mib
 from ganzoo.benchmarking.processes import run_child
 from ganzoo.benchmarking.reports import median
 from ganzoo.benchmarking.reports import write_jsonl
+from ganzoo.training import recipe_files
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
 
@@ -253,7 +253,7 @@ def build_trainer(model_name, config, setting):
     """
     import keras
 
-    from ganzoo.precision import global_dtype_policy
+    from ganzoo.training.precision import global_dtype_policy
 
     keras.utils.set_random_seed(config.seed)
     recipe = load_recipe(model_name)

@@ -465,9 +465,9 @@ def _run_translate(args):
 
 
 def _run_train(args):
-    from ganzoo.recipe_files import load_recipe
-    from ganzoo.recipe_files import recipe_path
-    from ganzoo.recipe_files import recipe_summaries
+    from ganzoo.training.recipe_files import load_recipe
+    from ganzoo.training.recipe_files import recipe_path
+    from ganzoo.training.recipe_files import recipe_summaries
 
     if args.recipe is None:
         raise UsageError(
@@ -491,9 +491,9 @@ def _run_train(args):
 def _run_export(args):
     import dataclasses
 
-    from ganzoo.recipe_files import RUN_CONFIG_FILE_NAME
-    from ganzoo.recipe_files import load_recipe
-    from ganzoo.recipe_files import recipe_path
+    from ganzoo.training.recipe_files import RUN_CONFIG_FILE_NAME
+    from ganzoo.training.recipe_files import load_recipe
+    from ganzoo.training.recipe_files import recipe_path
 
     run_dir = pathlib.Path(args.run_dir)
     record_path = run_dir / RUN_CONFIG_FILE_NAME
@@ -783,7 +783,7 @@ def build_parser():
 
 
 def _recipe_summaries():
-    from ganzoo.recipe_files import recipe_summaries
+    from ganzoo.training.recipe_files import recipe_summaries
 
     try:
         return recipe_summaries()

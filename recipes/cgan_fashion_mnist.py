@@ -18,7 +18,7 @@ Outputs: `<run_dir>/samples/epoch_NNN.png` (row i: class i, fixed z),
 
 Killed or crashed, the same command resumes; the precision follows the
 hardware (`--dtype-policy auto`), and the export is float32 either way: the
-run fields every recipe shares, `ganzoo.recipe_config.RecipeConfig`.
+run fields every recipe shares, `ganzoo.training.recipe_config.RecipeConfig`.
 """
 
 import dataclasses
@@ -26,14 +26,14 @@ import sys
 
 import keras
 
-from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
 from ganzoo.export import export_conditional_generator
 from ganzoo.models import ConditionalGAN
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
-from ganzoo.recipe_training import train_generator
+from ganzoo.training import recipe_config
+from ganzoo.training.recipe_training import train_generator
 
 
 @dataclasses.dataclass(frozen=True)

@@ -30,7 +30,7 @@ are multiples of 4, parity-checked at 256x256 and at the training size.
 
 Killed or crashed, the same command resumes; the precision follows the
 hardware (`--dtype-policy auto`), and the export is float32 either way: the
-run fields every recipe shares, `ganzoo.recipe_config.RecipeConfig`.
+run fields every recipe shares, `ganzoo.training.recipe_config.RecipeConfig`.
 """
 
 import dataclasses
@@ -39,14 +39,11 @@ import sys
 
 import keras
 
-from ganzoo import recipe_config
 from ganzoo.callbacks import LossCurves
 from ganzoo.callbacks import TranslationGrid
 from ganzoo.data import DataUnavailableError
 from ganzoo.data import load_unpaired_dataset
 from ganzoo.data import load_unpaired_images
-from ganzoo.distribution import distribution_strategy
-from ganzoo.distribution import is_chief
 from ganzoo.export.image_translator_export import TRANSLATOR_PAIR_NAMES
 from ganzoo.export.image_translator_export import check_translator_pair_directory
 from ganzoo.export.image_translator_export import export_translator_pair
@@ -55,12 +52,15 @@ from ganzoo.models import CycleGAN
 from ganzoo.networks import PatchGANDiscriminator
 from ganzoo.networks import ResNetGenerator
 from ganzoo.networks import UNetGenerator
-from ganzoo.precision import global_dtype_policy
-from ganzoo.recipe_training import check_export_path
-from ganzoo.recipe_training import check_samples_before_export
-from ganzoo.recipe_training import fit_with_artifacts
-from ganzoo.recipe_training import training_record
 from ganzoo.schedules import ConstantThenLinearDecay
+from ganzoo.training import recipe_config
+from ganzoo.training.distribution import distribution_strategy
+from ganzoo.training.distribution import is_chief
+from ganzoo.training.precision import global_dtype_policy
+from ganzoo.training.recipe_training import check_export_path
+from ganzoo.training.recipe_training import check_samples_before_export
+from ganzoo.training.recipe_training import fit_with_artifacts
+from ganzoo.training.recipe_training import training_record
 
 GENERATORS = ("resnet", "unet")
 # The pair under `export_dir`: G (X -> Y) and F (Y -> X).
@@ -285,7 +285,7 @@ def evaluate(cycle_gan, config):
 def check_translations_before_export(cycle_gan, config, num_images=64):
     """Refuses to export a pair whose translations are constant, saturated or not finite.
 
-    `ganzoo.recipe_training.check_samples_before_export` on each generator's
+    `ganzoo.training.recipe_training.check_samples_before_export` on each generator's
     translations of `num_images` training images of its source domain: a
     generator that ignores its input (every output the same image) or
     diverged is stopped before export, the backup kept for `--force`.

@@ -33,15 +33,15 @@ or crashed, the same command resumes from `<run_dir>/backup/`.
 import dataclasses
 import sys
 
-from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
 from ganzoo.export import export_generator
 from ganzoo.models import GAN
 from ganzoo.networks import StandardCNNDiscriminator
 from ganzoo.networks import StandardCNNGenerator
-from ganzoo.optimizers import two_time_scale_optimizers
-from ganzoo.recipe_training import train_generator
+from ganzoo.training import recipe_config
+from ganzoo.training.optimizers import two_time_scale_optimizers
+from ganzoo.training.recipe_training import train_generator
 
 
 @dataclasses.dataclass(frozen=True)

@@ -35,24 +35,24 @@ of the generator, which is then what is sampled and exported.
 
 Killed or crashed, the same command resumes; the precision follows the
 hardware (`--dtype-policy auto`), and the export is float32 either way: the
-run fields every recipe shares, `ganzoo.recipe_config.RecipeConfig`.
+run fields every recipe shares, `ganzoo.training.recipe_config.RecipeConfig`.
 """
 
 import dataclasses
 import pathlib
 import sys
 
-from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
 from ganzoo.export import export_generator
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
-from ganzoo.optimizers import two_time_scale_optimizers
-from ganzoo.recipe_training import generator_selection_callbacks
-from ganzoo.recipe_training import instance_noise_schedule
-from ganzoo.recipe_training import train_generator
+from ganzoo.training import recipe_config
+from ganzoo.training.optimizers import two_time_scale_optimizers
+from ganzoo.training.recipe_training import generator_selection_callbacks
+from ganzoo.training.recipe_training import instance_noise_schedule
+from ganzoo.training.recipe_training import train_generator
 
 CLASSIFIER_DIR = pathlib.Path(__file__).resolve().parents[1] / "exported" / "classifiers"
 
@@ -64,7 +64,7 @@ class Config(recipe_config.RecipeConfig):
     # The images trained on: a split, optionally sliced ("train[:50000]").
     train_split: str = "train"
     # Images never trained on that choose the best epoch by domain FID
-    # (ganzoo.recipe_training.generator_selection_callbacks); None: the
+    # (ganzoo.training.recipe_training.generator_selection_callbacks); None: the
     # last epoch is exported.
     validation_split: str | None = None
     evaluation_samples: int = 10_000

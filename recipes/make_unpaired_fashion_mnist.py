@@ -32,9 +32,9 @@ import time
 import numpy as np
 import PIL.Image
 
-from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_arrays
+from ganzoo.training import recipe_config
 
 DATASET = "fashion_mnist"
 

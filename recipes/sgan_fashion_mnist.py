@@ -30,7 +30,7 @@ accuracy on all 10,000 test images in the manifest) and the generator
 
 Killed or crashed, the same command resumes; the precision follows the
 hardware (`--dtype-policy auto`), and the export is float32 either way: the
-run fields every recipe shares, `ganzoo.recipe_config.RecipeConfig`.
+run fields every recipe shares, `ganzoo.training.recipe_config.RecipeConfig`.
 """
 
 import dataclasses
@@ -39,25 +39,25 @@ import sys
 
 import keras
 
-from ganzoo import recipe_config
 from ganzoo.callbacks import LossCurves
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
 from ganzoo.data import load_semi_supervised_dataset
 from ganzoo.data.image_arrays import parse_split
-from ganzoo.distribution import distribution_strategy
-from ganzoo.distribution import is_chief
 from ganzoo.export import export_classifier
 from ganzoo.export import export_generator
 from ganzoo.models import SemiSupervisedGAN
 from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import SemiSupervisedDiscriminator
-from ganzoo.precision import global_dtype_policy
-from ganzoo.recipe_training import check_samples_before_export
-from ganzoo.recipe_training import epoch_length
-from ganzoo.recipe_training import fit_with_artifacts
-from ganzoo.recipe_training import training_record
 from ganzoo.schedules import ConstantThenLinearDecay
+from ganzoo.training import recipe_config
+from ganzoo.training.distribution import distribution_strategy
+from ganzoo.training.distribution import is_chief
+from ganzoo.training.precision import global_dtype_policy
+from ganzoo.training.recipe_training import check_samples_before_export
+from ganzoo.training.recipe_training import epoch_length
+from ganzoo.training.recipe_training import fit_with_artifacts
+from ganzoo.training.recipe_training import training_record
 
 
 @dataclasses.dataclass(frozen=True)

@@ -30,13 +30,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import recipe_config
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_arrays
 from ganzoo.data import load_image_dataset
 from ganzoo.data import load_unpaired_images
 from ganzoo.export import export_classifier
 from ganzoo.networks import DomainClassifier
+from ganzoo.training import recipe_config
 
 
 @dataclasses.dataclass(frozen=True)

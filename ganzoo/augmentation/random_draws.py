@@ -12,7 +12,7 @@ global batch (the convention of the ganzoo training wrappers' latents).
 import keras
 import tensorflow as tf
 
-from ganzoo.distribution import draw_for_replica
+from ganzoo.training.distribution import draw_for_replica
 
 
 class RandomDraws:

@@ -9,7 +9,7 @@ import keras
 import tensorflow as tf
 
 from ganzoo.compat.keras_workarounds import set_initial_epoch
-from ganzoo.distribution import is_chief
+from ganzoo.training.distribution import is_chief
 
 _EPOCH_KEY = "epoch/.ATTRIBUTES/VARIABLE_VALUE"
 _STEP_KEY = "step/.ATTRIBUTES/VARIABLE_VALUE"
@@ -57,7 +57,7 @@ class TrainingCheckpoint(keras.callbacks.Callback):
     epochs=epoch + 1, steps_per_epoch=steps - step)`, the callback counting
     that epoch's steps from `step`, then fit the remaining epochs.
     `resume_point()` reads the position without a model for this, and
-    `ganzoo.recipe_training.fit_with_artifacts` does exactly this.
+    `ganzoo.training.recipe_training.fit_with_artifacts` does exactly this.
 
     Metric trackers are not backed up: Keras resets them at every epoch, so
     the logs of a resumed epoch average only the steps after the restart.

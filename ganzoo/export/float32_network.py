@@ -11,7 +11,7 @@ with that twin.
 import keras
 
 from ganzoo.compat.keras_workarounds import all_layers
-from ganzoo.precision import global_dtype_policy
+from ganzoo.training.precision import global_dtype_policy
 
 MIXED_POLICIES = ("mixed_float16", "mixed_bfloat16")
 

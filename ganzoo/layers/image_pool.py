@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from ganzoo.distribution import this_replica_rows
+from ganzoo.training.distribution import this_replica_rows
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")

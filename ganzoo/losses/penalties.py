@@ -45,7 +45,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from ganzoo.distribution import draw_for_replica
+from ganzoo.training.distribution import draw_for_replica
 
 # Added under the square root of the squared gradient norm so that its
 # gradient stays finite where the input gradient vanishes (as TF-GAN does).

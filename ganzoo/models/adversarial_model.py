@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo.distribution import draw_for_replica
 from ganzoo.images import RANGE_MARGIN
 from ganzoo.latents import sample_latents
 from ganzoo.layers import ExponentialMovingAverage
@@ -14,6 +13,7 @@ from ganzoo.models import stabilizers
 from ganzoo.models.two_optimizers import TwoOptimizerMixin
 from ganzoo.models.two_optimizers import check_optimizers
 from ganzoo.models.two_optimizers import step_logs
+from ganzoo.training.distribution import draw_for_replica
 
 # The losses whose discriminator output is a logit: sigmoid(D(x)) is a probability.
 PROBABILITY_LOSSES = ("minimax", "non_saturating")

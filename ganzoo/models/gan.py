@@ -47,7 +47,7 @@ class GAN(UnconditionalSampling, AdversarialModel):
     not) joins the discriminator loss; `generator_ema_decay` keeps the
     averaged generator that `generate` samples from. The two time-scale
     update rule (Heusel et al. 2017) is two learning rates:
-    `ganzoo.optimizers.two_time_scale_optimizers`.
+    `ganzoo.training.optimizers.two_time_scale_optimizers`.
 
     Unrolled GAN (Metz et al. 2017, Sec. 2.2): with `unrolling_steps=K > 0`
     the generator minimizes its loss against `theta_K`, the discriminator's

@@ -14,7 +14,7 @@ from ganzoo.data import load_image_arrays
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
-from ganzoo.recipe_training import fit_with_artifacts
+from ganzoo.training.recipe_training import fit_with_artifacts
 
 STEPS_PER_EPOCH = 6
 

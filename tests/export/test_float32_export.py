@@ -13,7 +13,7 @@ from ganzoo.export.float32_network import float32_network
 from ganzoo.latents import sample_latents
 from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import ResNetGenerator
-from ganzoo.precision import global_dtype_policy
+from ganzoo.training.precision import global_dtype_policy
 
 
 def _randomize(network, seed):

@@ -29,7 +29,7 @@ from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import PatchGANDiscriminator
 from ganzoo.networks import ResNetGenerator
 from ganzoo.networks import SemiSupervisedDiscriminator
-from ganzoo.precision import global_dtype_policy
+from ganzoo.training.precision import global_dtype_policy
 
 SNEAKER, ANKLE_BOOT = 7, 9
 

@@ -8,7 +8,7 @@ import tensorflow as tf
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
-from ganzoo.precision import global_dtype_policy
+from ganzoo.training.precision import global_dtype_policy
 from tests.test_case import IMAGE_SHAPE
 from tests.test_case import LATENT_DIM
 from tests.test_case import max_weight_difference

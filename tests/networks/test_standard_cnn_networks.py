@@ -10,7 +10,7 @@ import pytest
 
 from ganzoo.networks import StandardCNNDiscriminator
 from ganzoo.networks import StandardCNNGenerator
-from ganzoo.precision import global_dtype_policy
+from ganzoo.training.precision import global_dtype_policy
 
 REFERENCE = pathlib.Path(__file__).with_name("studiogan_deep_conv_reference.py")
 

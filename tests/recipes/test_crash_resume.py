@@ -12,7 +12,7 @@ import time
 import pytest
 
 from ganzoo.callbacks import TrainingCheckpoint
-from ganzoo.recipe_training import CollapsedGeneratorError
+from ganzoo.training.recipe_training import CollapsedGeneratorError
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "dcgan_fashion_mnist.py"
@@ -89,7 +89,7 @@ def test_a_killed_recipe_resumes_from_its_backup(tmp_path):
 
 
 def _load_dcgan_recipe():
-    from ganzoo.recipe_files import load_recipe
+    from ganzoo.training.recipe_files import load_recipe
 
     return load_recipe(RECIPE)  # registered in sys.modules, as `ganzoo train` loads it
 

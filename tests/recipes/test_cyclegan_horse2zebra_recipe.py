@@ -12,7 +12,7 @@ from PIL import Image
 
 from ganzoo.data import sources
 from ganzoo.data import unpaired
-from ganzoo.recipe_files import load_recipe
+from ganzoo.training.recipe_files import load_recipe
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "cyclegan_horse2zebra.py"
@@ -111,7 +111,7 @@ def test_a_translator_that_ignores_its_input_is_not_exported(folder_set, capsys)
 
     import keras
 
-    from ganzoo.recipe_training import CollapsedGeneratorError
+    from ganzoo.training.recipe_training import CollapsedGeneratorError
 
     recipe = load_recipe("cyclegan_horse2zebra")
     config = recipe.make_config("smoke", data_dir=str(folder_set), force=False)

@@ -7,9 +7,9 @@ import pytest
 import tensorflow_datasets as tfds
 
 from ganzoo.data import sources
-from ganzoo.precision import auto_dtype_policy
-from ganzoo.recipe_files import load_recipe
 from ganzoo.runtime import OnnxGenerator
+from ganzoo.training.precision import auto_dtype_policy
+from ganzoo.training.recipe_files import load_recipe
 
 
 def test_defaults_are_studiogan_dcgan_cifar10():

@@ -4,7 +4,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from ganzoo.recipe_files import load_recipe
+from ganzoo.training.recipe_files import load_recipe
 from tests.test_case import run_recipe_smoke
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ def test_presets_override_only_known_fields():
 
 
 def test_selection_on_the_test_split_is_refused_before_training(tmp_path):
-    from ganzoo.recipe_training import generator_selection_callbacks
+    from ganzoo.training.recipe_training import generator_selection_callbacks
 
     recipe = load_recipe("dcgan_fashion_mnist")
     config = recipe.make_config("smoke", validation_split="test[:5000]", run_dir=str(tmp_path))

@@ -7,7 +7,7 @@ import pytest
 
 from ganzoo.data import load_image_arrays
 from ganzoo.data import load_unpaired_images
-from ganzoo.recipe_files import load_recipe
+from ganzoo.training.recipe_files import load_recipe
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 

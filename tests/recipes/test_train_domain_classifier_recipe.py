@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from ganzoo.data import load_image_arrays
-from ganzoo.recipe_files import load_recipe
 from ganzoo.runtime import OnnxClassifier
+from ganzoo.training.recipe_files import load_recipe
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RECIPE = REPO / "recipes" / "train_domain_classifier.py"

@@ -5,8 +5,8 @@ import doctest
 import keras
 import pytest
 
-from ganzoo import optimizers
-from ganzoo.optimizers import two_time_scale_optimizers
+from ganzoo.training import optimizers
+from ganzoo.training.optimizers import two_time_scale_optimizers
 
 
 def test_the_discriminator_gets_its_own_rate_and_both_share_the_betas():

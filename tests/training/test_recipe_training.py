@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganzoo.distribution import distribution_strategy
-from ganzoo.distribution import is_chief
 from ganzoo.metrics import class_entropy_bits
-from ganzoo.recipe_training import CollapsedGeneratorError
-from ganzoo.recipe_training import check_samples_before_export
+from ganzoo.training.distribution import distribution_strategy
+from ganzoo.training.distribution import is_chief
+from ganzoo.training.recipe_training import CollapsedGeneratorError
+from ganzoo.training.recipe_training import check_samples_before_export
 
 
 def test_default_is_the_one_device_strategy():

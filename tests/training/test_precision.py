@@ -1,11 +1,11 @@
-"""ganzoo.precision: the default follows the hardware; the scope sets and restores it."""
+"""ganzoo.training.precision: the default follows the hardware; the scope sets and restores it."""
 
 import keras
 import pytest
 
-from ganzoo.precision import _cpu_flags
-from ganzoo.precision import auto_dtype_policy
-from ganzoo.precision import global_dtype_policy
+from ganzoo.training.precision import _cpu_flags
+from ganzoo.training.precision import auto_dtype_policy
+from ganzoo.training.precision import global_dtype_policy
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,11 @@ import dataclasses
 
 import pytest
 
-from ganzoo.recipe_config import RUN_FIELDS
-from ganzoo.recipe_config import RecipeConfig
-from ganzoo.recipe_config import make_config
-from ganzoo.recipe_config import parse_config
-from ganzoo.recipe_files import load_recipe
+from ganzoo.training.recipe_config import RUN_FIELDS
+from ganzoo.training.recipe_config import RecipeConfig
+from ganzoo.training.recipe_config import make_config
+from ganzoo.training.recipe_config import parse_config
+from ganzoo.training.recipe_files import load_recipe
 
 
 @dataclasses.dataclass(frozen=True)
