@@ -1,14 +1,5 @@
 """Deprecated alias of `ganzoo.training.distribution`, removed in ganzoo 0.2."""
 
-import importlib
-import sys
-import warnings
+from ganzoo.compat.moved_module import redirect
 
-warnings.warn(
-    "ganzoo.distribution moved to ganzoo.training.distribution; "
-    "this alias is removed in ganzoo 0.2.",
-    DeprecationWarning,
-    stacklevel=2,
-)
-# The alias is the module itself, so that patching either name patches both.
-sys.modules[__name__] = importlib.import_module("ganzoo.training.distribution")
+redirect(__name__, "ganzoo.training.distribution")

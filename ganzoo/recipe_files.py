@@ -1,14 +1,5 @@
 """Deprecated alias of `ganzoo.training.recipe_files`, removed in ganzoo 0.2."""
 
-import importlib
-import sys
-import warnings
+from ganzoo.compat.moved_module import redirect
 
-warnings.warn(
-    "ganzoo.recipe_files moved to ganzoo.training.recipe_files; "
-    "this alias is removed in ganzoo 0.2.",
-    DeprecationWarning,
-    stacklevel=2,
-)
-# The alias is the module itself, so that patching either name patches both.
-sys.modules[__name__] = importlib.import_module("ganzoo.training.recipe_files")
+redirect(__name__, "ganzoo.training.recipe_files")

@@ -1,14 +1,9 @@
-"""Deprecated alias of `ganzoo.runtime`, removed in ganzoo 0.2."""
+"""Deprecated alias of `ganzoo.runtime.onnx_conditional_generator`, removed in ganzoo 0.2."""
 
-import warnings
+from ganzoo.compat.moved_module import redirect
 
-from ganzoo.runtime.onnx_conditional_generator import OnnxConditionalGenerator
-
-warnings.warn(
-    "ganzoo.export.conditional_runtime is deprecated and will be removed in ganzoo 0.2; "
-    "import OnnxConditionalGenerator from ganzoo.runtime instead.",
-    DeprecationWarning,
-    stacklevel=2,
+redirect(
+    __name__,
+    "ganzoo.runtime.onnx_conditional_generator",
+    "OnnxConditionalGenerator from ganzoo.runtime",
 )
-
-__all__ = ["OnnxConditionalGenerator"]

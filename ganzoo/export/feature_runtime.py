@@ -1,14 +1,5 @@
-"""Deprecated alias of `ganzoo.runtime`, removed in ganzoo 0.2."""
+"""Deprecated alias of `ganzoo.runtime.onnx_classifier`, removed in ganzoo 0.2."""
 
-import warnings
+from ganzoo.compat.moved_module import redirect
 
-from ganzoo.runtime.onnx_classifier import OnnxClassifier
-
-warnings.warn(
-    "ganzoo.export.feature_runtime is deprecated and will be removed in ganzoo 0.2; "
-    "import OnnxClassifier from ganzoo.runtime instead.",
-    DeprecationWarning,
-    stacklevel=2,
-)
-
-__all__ = ["OnnxClassifier"]
+redirect(__name__, "ganzoo.runtime.onnx_classifier", "OnnxClassifier from ganzoo.runtime")

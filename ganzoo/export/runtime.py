@@ -1,14 +1,5 @@
-"""Deprecated alias of `ganzoo.runtime`, removed in ganzoo 0.2."""
+"""Deprecated alias of `ganzoo.runtime.onnx_generator`, removed in ganzoo 0.2."""
 
-import warnings
+from ganzoo.compat.moved_module import redirect
 
-from ganzoo.runtime.onnx_generator import OnnxGenerator
-
-warnings.warn(
-    "ganzoo.export.runtime is deprecated and will be removed in ganzoo 0.2; "
-    "import OnnxGenerator from ganzoo.runtime instead.",
-    DeprecationWarning,
-    stacklevel=2,
-)
-
-__all__ = ["OnnxGenerator"]
+redirect(__name__, "ganzoo.runtime.onnx_generator", "OnnxGenerator from ganzoo.runtime")

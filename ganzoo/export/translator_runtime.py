@@ -1,14 +1,7 @@
-"""Deprecated alias of `ganzoo.runtime`, removed in ganzoo 0.2."""
+"""Deprecated alias of `ganzoo.runtime.onnx_image_translator`, removed in ganzoo 0.2."""
 
-import warnings
+from ganzoo.compat.moved_module import redirect
 
-from ganzoo.runtime.onnx_image_translator import OnnxImageTranslator
-
-warnings.warn(
-    "ganzoo.export.translator_runtime is deprecated and will be removed in ganzoo 0.2; "
-    "import OnnxImageTranslator from ganzoo.runtime instead.",
-    DeprecationWarning,
-    stacklevel=2,
+redirect(
+    __name__, "ganzoo.runtime.onnx_image_translator", "OnnxImageTranslator from ganzoo.runtime"
 )
-
-__all__ = ["OnnxImageTranslator"]
