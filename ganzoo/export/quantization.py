@@ -39,8 +39,9 @@ def quantize_int8(export_dir, calibration_inputs, *, calibration, method="static
     measure its quality cost (e.g. domain FID) before shipping it.
 
     The quantized file is written beside the manifest under a temporary name
-    and renamed, and the manifest is replaced atomically after it, so a
-    failure leaves the export as it was.
+    and renamed, and the manifest is replaced atomically after it: bad inputs
+    or a failed quantization leave the export as it was, and a failed
+    manifest write removes a new int8 file again.
 
     Args:
         export_dir: `str` or `pathlib.Path` of an export with `manifest.json`
