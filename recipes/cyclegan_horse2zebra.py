@@ -59,6 +59,7 @@ from ganzoo.training.distribution import is_chief
 from ganzoo.training.precision import global_dtype_policy
 from ganzoo.training.recipe_training import check_export_path
 from ganzoo.training.recipe_training import check_samples_before_export
+from ganzoo.training.recipe_training import epoch_length
 from ganzoo.training.recipe_training import fit_with_artifacts
 from ganzoo.training.recipe_training import training_record
 
@@ -351,7 +352,7 @@ def train(config):
         seed=config.seed,
         take=config.take,
     )
-    steps_per_epoch = config.steps_per_epoch or int(dataset.cardinality())
+    steps_per_epoch = epoch_length(dataset, config.steps_per_epoch)
     with global_dtype_policy(config.dtype_policy), strategy.scope():
         cycle_gan = build(config, steps_per_epoch)
         grid = curves = None

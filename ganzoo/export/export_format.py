@@ -8,8 +8,7 @@ on the parity inputs, and lists each under the manifest's `files` and
   in-graph input checks), run through its `serving_default` signature.
 - `onnx`: `model.onnx` (tf2onnx), run in onnxruntime.
 - `litert`: `model.tflite` (TensorFlow's LiteRT converter, builtin ops), run
-  in the LiteRT interpreter (`ai-edge-litert`, or TensorFlow's own when that
-  package is missing).
+  in the LiteRT interpreter (`ganzoo.runtime.lite_rt_session.LiteRtSession`).
 
 `saved_model` and `onnx` are in every export: the manifest, `ganzoo.runtime`
 and `ganzoo.export.add_input_checks` read them.
@@ -94,16 +93,13 @@ def _write_litert(network, path, input_signature, output_names, input_checks):
 
 
 def _litert_runner(path):
-    try:
-        from ai_edge_litert.interpreter import Interpreter
-    except ImportError:  # The interpreter inside TensorFlow runs the same file.
-        import tensorflow as tf
+    from ganzoo.runtime.lite_rt_session import LiteRtSession
 
-        Interpreter = tf.lite.Interpreter  # noqa: N806
-    signature = Interpreter(model_path=str(path)).get_signature_runner("serving_default")
+    session = LiteRtSession(path)
+    output_names = [output.name for output in session.get_outputs()]
 
     def run(feed):
-        return dict(signature(**feed))
+        return dict(zip(output_names, session.run(output_names, feed), strict=True))
 
     return run
 
