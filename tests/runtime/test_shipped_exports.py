@@ -45,8 +45,6 @@ def test_shipped_export_runs_through_the_runtime_as_its_saved_model(name):
     ]
     expected = serve(**{key: tf.constant(value) for key, value in tensors.items()})
     output_names = [entry["name"] for entry in runtime.manifest["outputs"]]
-    if runtime.manifest["task"] == "image_classification":
-        output_names = ["probabilities", "features"]
     assert len(outputs) == len(output_names)
     for output, output_name in zip(outputs, output_names, strict=True):
         np.testing.assert_allclose(output, expected[output_name].numpy(), rtol=0, atol=1e-4)
