@@ -79,7 +79,8 @@ class TrainingCheckpoint(keras.callbacks.Callback):
 
     Raises:
         ValueError: if `save_every_steps` or `max_to_keep` is not a positive
-            int, or a backup does not match the model it is restored into.
+            int, a backup does not match the model it is restored into, or
+            `directory` lists backups and none of them can be read.
 
     Example:
 
@@ -112,17 +113,23 @@ class TrainingCheckpoint(keras.callbacks.Callback):
         A newest backup that cannot be read (truncated or corrupt files, e.g.
         a disk that filled up during the save) is skipped with a warning for
         the previous one kept (`max_to_keep`).
+
+        Raises:
+            ValueError: if `directory` lists backups and none of them can be
+                read. Starting over would let the new run's saves delete
+                them; the message names the directory to inspect or delete.
         """
         _, point = self._newest_readable()
         return point
 
     def _newest_readable(self):
         """`(path, ResumePoint)` of the newest backup that reads, or `(None, ResumePoint())`."""
+        # The paths come back joined with `directory` already, relative when
+        # it is relative: joining them again would name files that do not
+        # exist (runs/x/backup/runs/x/backup/ckpt-1).
         state = tf.train.get_checkpoint_state(self.directory)
         paths = list(reversed(state.all_model_checkpoint_paths)) if state else []
         for index, path in enumerate(paths):
-            if not os.path.isabs(path):
-                path = os.path.join(self.directory, path)
             try:
                 reader = tf.train.load_checkpoint(path)
                 point = ResumePoint(
@@ -140,6 +147,12 @@ class TrainingCheckpoint(keras.callbacks.Callback):
                 )
                 continue
             return path, point
+        if paths:
+            raise ValueError(
+                f"None of the {len(paths)} backups in '{self.directory}' can be read "
+                f"({', '.join(paths)}). Training from the start would delete them: inspect "
+                "them, or delete the directory (a recipe's --fresh does) to start over."
+            )
         return None, ResumePoint()
 
     def delete(self):

@@ -2,6 +2,7 @@
 
 import dataclasses
 import pathlib
+import warnings
 
 import keras
 import numpy as np
@@ -192,3 +193,35 @@ def test_a_corrupt_newest_backup_falls_back_to_the_previous_one(tmp_path, datase
     assert "epoch 1, step 4" in capsys.readouterr().out
     # The 4 steps of the readable backup, then the 2 the epoch had left.
     assert run.optimizer_steps == STEPS_PER_EPOCH
+
+
+def _truncate(checkpoint_prefix):
+    """Cuts a backup's data file to half its bytes, as a save cut short would."""
+    prefix = pathlib.Path(checkpoint_prefix)
+    (data_file,) = prefix.parent.glob(prefix.name + ".data-*")
+    data_file.write_bytes(data_file.read_bytes()[: data_file.stat().st_size // 2])
+
+
+def test_when_no_backup_can_be_read_nothing_trains_and_nothing_is_deleted(tmp_path, dataset):
+    directory = tmp_path / "run" / "backup"
+    _gan().fit(dataset, epochs=1, verbose=0, callbacks=[TrainingCheckpoint(directory, 4)])
+    for prefix in tf.train.get_checkpoint_state(directory).all_model_checkpoint_paths:
+        _truncate(prefix)
+    files = sorted(path.name for path in directory.iterdir())
+
+    with pytest.warns(UserWarning, match="cannot be read"):
+        with pytest.raises(ValueError, match=r"None of the 2 backups .* can be read.*--fresh"):
+            fit_with_artifacts(_gan(), dataset, Config(str(tmp_path / "run")), verbose=0)
+    # A fresh start here would have saved over them (max_to_keep).
+    assert sorted(path.name for path in directory.iterdir()) == files
+
+
+def test_a_relative_backup_directory_resumes(tmp_path, dataset, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _gan().fit(dataset, epochs=1, verbose=0, callbacks=[TrainingCheckpoint("run/backup")])
+    # tf.train.get_checkpoint_state returns the paths joined with the
+    # relative directory already; joining again found nothing, and the run
+    # started over.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert TrainingCheckpoint("run/backup").resume_point() == ResumePoint(epoch=1, step=0)
