@@ -118,7 +118,8 @@ def run_one(recipe, config, num_samples, work_dir, validation_split=None):
         force=True,
     )
     start = time.perf_counter()
-    _, export_path = recipe.train(config)
+    _, result = recipe.train(config)
+    export_path = result["export_path"]
     train_seconds = time.perf_counter() - start
     if validation_split is None:
         from ganzoo.evaluation import evaluate

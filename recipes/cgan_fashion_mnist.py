@@ -22,7 +22,6 @@ run fields every recipe shares, `ganzoo.training.recipe_config.RecipeConfig`.
 """
 
 import dataclasses
-import sys
 
 import keras
 
@@ -33,7 +32,7 @@ from ganzoo.models import ConditionalGAN
 from ganzoo.networks import ConditionalDCGANDiscriminator
 from ganzoo.networks import ConditionalDCGANGenerator
 from ganzoo.training import recipe_config
-from ganzoo.training.recipe_training import train_generator
+from ganzoo.training.recipe_training import train_and_export
 
 
 @dataclasses.dataclass(frozen=True)
@@ -142,9 +141,9 @@ def build(config, steps_per_epoch=None, networks=None):
 
 
 def train(config):
-    """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
+    """Trains, writes grids and curves, exports; returns `(gan, result)` (`train_and_export`)."""
     info = dataset_info(config.dataset)
-    return train_generator(
+    return train_and_export(
         config,
         "recipes/cgan_fashion_mnist.py",
         load_dataset=lambda: load_image_dataset(
@@ -179,8 +178,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    config = parse_args(sys.argv[1:] if argv is None else argv)
-    train(config)
+    return recipe_config.run_main(parse_args, train, argv)
 
 
 if __name__ == "__main__":

@@ -35,13 +35,11 @@ run fields every recipe shares, `ganzoo.training.recipe_config.RecipeConfig`.
 
 import dataclasses
 import os
-import sys
 
 import keras
 
 from ganzoo.callbacks import LossCurves
 from ganzoo.callbacks import TranslationGrid
-from ganzoo.data import DataUnavailableError
 from ganzoo.data import load_unpaired_dataset
 from ganzoo.data import load_unpaired_images
 from ganzoo.export.image_translator_export import TRANSLATOR_PAIR_NAMES
@@ -54,14 +52,7 @@ from ganzoo.networks import ResNetGenerator
 from ganzoo.networks import UNetGenerator
 from ganzoo.schedules import ConstantThenLinearDecay
 from ganzoo.training import recipe_config
-from ganzoo.training.distribution import distribution_strategy
-from ganzoo.training.distribution import is_chief
-from ganzoo.training.precision import global_dtype_policy
-from ganzoo.training.recipe_training import check_export_path
-from ganzoo.training.recipe_training import check_samples_before_export
-from ganzoo.training.recipe_training import epoch_length
-from ganzoo.training.recipe_training import fit_with_artifacts
-from ganzoo.training.recipe_training import training_record
+from ganzoo.training.recipe_training import train_and_export
 
 GENERATORS = ("resnet", "unet")
 # The pair under `export_dir`: G (X -> Y) and F (Y -> X).
@@ -283,43 +274,33 @@ def evaluate(cycle_gan, config):
     )
 
 
-def check_translations_before_export(cycle_gan, config, num_images=64):
-    """Refuses to export a pair whose translations are constant, saturated or not finite.
+def translations_to_check(cycle_gan, config, num_images=64):
+    """Each direction's translations of `num_images` training images, by subject.
 
-    `ganzoo.training.recipe_training.check_samples_before_export` on each generator's
-    translations of `num_images` training images of its source domain: a
-    generator that ignores its input (every output the same image) or
-    diverged is stopped before export, the backup kept for `--force`.
-
-    Raises:
-        CollapsedGeneratorError: naming the direction, unless `config.force`.
+    `train_and_export` refuses to export a pair whose translations are
+    constant (a generator that ignores its input), saturated or not finite,
+    the backup kept for `--force`.
     """
     directions = (
         ("G", cycle_gan.sampling_generator_g, "trainA", config.domain_x, config.domain_y),
         ("F", cycle_gan.sampling_generator_f, "trainB", config.domain_y, config.domain_x),
     )
-    for name, generator, split, source, target in directions:
-        images = load_unpaired_images(
-            config.dataset,
-            split,
-            data_dir=config.data_dir,
-            image_size=config.image_size,
-            take=num_images,
+    return {
+        f"{name} ({source} -> {target})": generator.predict(
+            load_test_images(config, split, take=num_images), batch_size=num_images, verbose=0
         )
-        check_samples_before_export(
-            generator.predict(images, batch_size=num_images, verbose=0),
-            force=config.force,
-            subject=f"{name} ({source} -> {target})",
-        )
+        for name, generator, split, source, target in directions
+    }
 
 
-def export(cycle_gan, config, record, grid_path):
+def export(cycle_gan, config, record, extra_files):
     """Exports G (X -> Y) and F (Y -> X) as one pair (`export_translator_pair`)."""
     parity_sizes = [(256, 256)]
     if config.image_size != 256:
         parity_sizes.append((config.image_size, config.image_size))
     else:
         parity_sizes.append((128, 192) if config.generator == "resnet" else (256, 512))
+    grid_path = (extra_files or {}).get("samples.png")
     return export_translator_pair(
         cycle_gan.sampling_generator_g,
         cycle_gan.sampling_generator_f,
@@ -334,68 +315,57 @@ def export(cycle_gan, config, record, grid_path):
     )
 
 
+def artifacts(cycle_gan, config, steps_per_epoch):
+    """The per-epoch translation grid of fixed test images, and the loss terms' curves."""
+    return {
+        "grid": TranslationGrid(
+            os.path.join(config.run_dir, "samples"),
+            load_test_images(config, "testA", take=config.grid_images),
+            load_test_images(config, "testB", take=config.grid_images),
+        ),
+        "curves": LossCurves(
+            os.path.join(config.run_dir, "loss_curves.png"),
+            every_n_batches=min(50, steps_per_epoch),
+            # Every term but the two totals, which would dwarf them.
+            loss_keys=[name for name in cycle_gan.trackers if name not in ("g_loss", "d_loss")],
+            probability_keys=(),
+        ),
+    }
+
+
 def train(config):
-    """Trains, writes grids and checkpoints, scores, exports; returns `(cycle_gan, result)`."""
-    keras.utils.set_random_seed(config.seed)
-    strategy = distribution_strategy(config.distribution)
-    chief = is_chief(strategy)
-    if config.export and chief:  # before training: a bad export path costs seconds
-        check_export_path(config.export_dir, config.overwrite)
+    """Trains, writes grids and checkpoints, scores, exports; returns `(cycle_gan, result)`.
+
+    `result` holds `train_seconds`, `translation_scores` with
+    `--classifier-dir`, and `export_path`, the pair's two directories.
+    """
+    if config.export:  # before training: a bad export path costs seconds
         check_translator_pair_directory(config.export_dir, config.overwrite)
-    dataset = load_unpaired_dataset(
-        config.dataset,
-        split="train",
-        data_dir=config.data_dir,
-        image_size=config.image_size,
-        load_size=config.load_size,
-        batch_size=config.batch_size,
-        seed=config.seed,
-        take=config.take,
+    return train_and_export(
+        config,
+        "recipes/cyclegan_horse2zebra.py",
+        load_dataset=lambda: load_unpaired_dataset(
+            config.dataset,
+            split="train",
+            data_dir=config.data_dir,
+            image_size=config.image_size,
+            load_size=config.load_size,
+            batch_size=config.batch_size,
+            seed=config.seed,
+            take=config.take,
+        ),
+        build=lambda steps_per_epoch: build(config, steps_per_epoch),
+        export=lambda cycle_gan, record, extra_files: export(
+            cycle_gan, config, record, extra_files
+        ),
+        check_samples=lambda cycle_gan: translations_to_check(cycle_gan, config),
+        evaluate=(
+            (lambda cycle_gan: {"translation_scores": evaluate(cycle_gan, config)})
+            if config.classifier_dir
+            else None
+        ),
+        artifacts=lambda cycle_gan, steps: artifacts(cycle_gan, config, steps),
     )
-    steps_per_epoch = epoch_length(dataset, config.steps_per_epoch)
-    with global_dtype_policy(config.dtype_policy), strategy.scope():
-        cycle_gan = build(config, steps_per_epoch)
-        grid = curves = None
-        if config.run_dir and chief:
-            grid = TranslationGrid(
-                os.path.join(config.run_dir, "samples"),
-                load_test_images(config, "testA", take=config.grid_images),
-                load_test_images(config, "testB", take=config.grid_images),
-            )
-            curves = LossCurves(
-                os.path.join(config.run_dir, "loss_curves.png"),
-                every_n_batches=min(50, steps_per_epoch),
-                # Every term but the two totals, which would dwarf them.
-                loss_keys=[name for name in cycle_gan.trackers if name not in ("g_loss", "d_loss")],
-                probability_keys=(),
-            )
-        # The dataset repeats and `fit` cuts epochs of `steps_per_epoch` from it.
-        run = fit_with_artifacts(
-            cycle_gan,
-            dataset.repeat(),
-            dataclasses.replace(config, steps_per_epoch=steps_per_epoch),
-            grid=grid,
-            curves=curves,
-        )
-    result = {"train_seconds": round(run.train_seconds, 1)}
-    if config.classifier_dir:
-        result["translation_scores"] = evaluate(cycle_gan, config)
-        print("Translation scores:", result["translation_scores"])
-    if config.export and chief:
-        check_translations_before_export(cycle_gan, config)
-        record = training_record(
-            config,
-            "recipes/cyclegan_horse2zebra.py",
-            run,
-            steps_per_epoch=steps_per_epoch,
-            **{key: value for key, value in result.items() if key != "train_seconds"},
-        )
-        paths = export(cycle_gan, config, record, run.extra_files.get("samples.png"))
-        result["exports"] = [str(path) for path in paths]
-        print("Exported the generators to", ", ".join(result["exports"]))
-    if chief:
-        run.discard_backup()
-    return cycle_gan, result
 
 
 def parse_args(argv):
@@ -403,12 +373,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    config = parse_args(sys.argv[1:] if argv is None else argv)
-    try:
-        train(config)
-    except DataUnavailableError as error:
-        # No traceback: the message says how to provide the data.
-        raise SystemExit(f"error: {error}") from None
+    return recipe_config.run_main(parse_args, train, argv)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ or crashed, the same command resumes from `<run_dir>/backup/`.
 """
 
 import dataclasses
-import sys
 
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
@@ -41,7 +40,7 @@ from ganzoo.networks import StandardCNNDiscriminator
 from ganzoo.networks import StandardCNNGenerator
 from ganzoo.training import recipe_config
 from ganzoo.training.optimizers import two_time_scale_optimizers
-from ganzoo.training.recipe_training import train_generator
+from ganzoo.training.recipe_training import train_and_export
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,8 +138,8 @@ def build(config, steps_per_epoch=None, networks=None):
 
 
 def train(config):
-    """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
-    return train_generator(
+    """Trains, writes grids and curves, exports; returns `(gan, result)` (`train_and_export`)."""
+    return train_and_export(
         config,
         "recipes/dcgan_cifar10.py",
         # One dataset batch holds the k discriminator steps' minibatches.
@@ -172,8 +171,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    config = parse_args(sys.argv[1:] if argv is None else argv)
-    train(config)
+    return recipe_config.run_main(parse_args, train, argv)
 
 
 if __name__ == "__main__":

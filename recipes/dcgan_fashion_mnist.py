@@ -40,7 +40,6 @@ run fields every recipe shares, `ganzoo.training.recipe_config.RecipeConfig`.
 
 import dataclasses
 import pathlib
-import sys
 
 from ganzoo.data import dataset_info
 from ganzoo.data import load_image_dataset
@@ -52,7 +51,7 @@ from ganzoo.training import recipe_config
 from ganzoo.training.optimizers import two_time_scale_optimizers
 from ganzoo.training.recipe_training import generator_selection_callbacks
 from ganzoo.training.recipe_training import instance_noise_schedule
-from ganzoo.training.recipe_training import train_generator
+from ganzoo.training.recipe_training import train_and_export
 
 CLASSIFIER_DIR = pathlib.Path(__file__).resolve().parents[1] / "exported" / "classifiers"
 
@@ -224,10 +223,10 @@ def build(config, steps_per_epoch, networks=None):
 
 
 def train(config):
-    """Trains, writes grids and curves, exports; returns `(gan, export_path)`."""
+    """Trains, writes grids and curves, exports; returns `(gan, result)` (`train_and_export`)."""
     # Before training: a missing classifier or bad split fails now, not after it.
     selection = generator_selection_callbacks(config, CLASSIFIER_DIR / config.dataset)
-    return train_generator(
+    return train_and_export(
         config,
         "recipes/dcgan_fashion_mnist.py",
         # Algorithm 1 draws k real minibatches per iteration: one dataset
@@ -261,8 +260,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    config = parse_args(sys.argv[1:] if argv is None else argv)
-    train(config)
+    return recipe_config.run_main(parse_args, train, argv)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,6 @@ run fields every recipe shares, `ganzoo.training.recipe_config.RecipeConfig`.
 
 import dataclasses
 import os
-import sys
 
 import keras
 
@@ -335,8 +334,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    config = parse_args(sys.argv[1:] if argv is None else argv)
-    train(config)
+    return recipe_config.run_main(parse_args, train, argv)
 
 
 if __name__ == "__main__":

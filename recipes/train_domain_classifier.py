@@ -23,7 +23,6 @@ translations (`recipes/cyclegan_horse2zebra.py --classifier-dir ...`).
 """
 
 import dataclasses
-import sys
 import time
 
 import keras
@@ -208,8 +207,7 @@ def parse_args(argv):
 
 
 def main(argv=None):
-    config = parse_args(sys.argv[1:] if argv is None else argv)
-    train(config)
+    return recipe_config.run_main(parse_args, train, argv)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
   losses and augmentations import only this module of the package.
 - `optimizers.py`: the two time-scale update rule's optimizer pair.
 - `recipe_config.py`: `RecipeConfig`, presets and command-line flags.
-- `recipe_training.py`: `fit_with_artifacts`, `train_generator`, the checks
+- `recipe_training.py`: `fit_with_artifacts`, `train_and_export`, the checks
   before export and the validation-set selection of the recipes.
 - `recipe_files.py`: the recipes by name (`load_recipe`).
 

@@ -1,14 +1,15 @@
 """Recipe configs: a frozen dataclass of defaults, named presets, command-line flags.
 
 Every recipe in `recipes/` defines `Config` (the paper's defaults) and
-`PRESETS` (each overriding only some fields) and calls these two functions,
-so presets and flags behave the same in all of them. The training recipes'
-`Config` extends `RecipeConfig`, the fields that say how a run runs rather
-than what it trains.
+`PRESETS` (each overriding only some fields) and calls `make_config`,
+`parse_config` and `run_main`, so presets, flags and errors behave the same
+in all of them. The training recipes' `Config` extends `RecipeConfig`, the
+fields that say how a run runs rather than what it trains.
 """
 
 import argparse
 import dataclasses
+import sys
 import types
 import typing
 
@@ -129,6 +130,30 @@ def parse_config(config_class, presets, argv, description=None):
     preset = args.pop("preset")
     overrides = {key: value for key, value in args.items() if value is not None}
     return make_config(config_class, presets, preset, **overrides)
+
+
+def run_main(parse_args, train, argv=None):
+    """What `python recipes/<name>.py [flags]` runs: parse the flags, then train.
+
+    Without the data on this machine (`ganzoo.data.DataUnavailableError`)
+    the program ends with the error's message, which says how to provide
+    it, and no traceback.
+
+    Args:
+        parse_args: the recipe's `parse_args(argv) -> Config`.
+        train: the recipe's `train(config)`.
+        argv: list of str without the program name; `sys.argv[1:]` if None.
+
+    Returns:
+        What `train` returned.
+    """
+    from ganzoo.data.data_unavailable_error import DataUnavailableError
+
+    config = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        return train(config)
+    except DataUnavailableError as error:
+        raise SystemExit(f"error: {error}") from None
 
 
 def _value_type(annotation):

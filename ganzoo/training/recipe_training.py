@@ -264,27 +264,35 @@ RESUME_MAY_CHANGE = (
 )
 
 
-def train_generator(
+def train_and_export(
     config,
     recipe,
     *,
     load_dataset,
     build,
-    check_samples,
     export,
-    grid_samples=64,
+    check_samples=None,
+    evaluate=None,
+    artifacts=None,
     callbacks=(),
+    export_paths=None,
+    grid_samples=64,
+    **fit_kwargs,
 ):
-    """The body every generator recipe's `train` shares; returns `(model, export_path)`.
+    """The body every training recipe's `train` shares; returns `(model, result)`.
 
     Seeds everything with `config.seed`, opens `config.distribution`'s
     strategy, loads the data, builds the compiled model under
-    `config.dtype_policy` in the strategy's scope, trains it with
-    `fit_with_artifacts`, and then, on the chief only: refuses a diverged or
-    collapsed generator (`check_samples_before_export`, `--force`
-    overrides), exports the model, and deletes the run's backup once the
-    export succeeded (a failed export keeps it, so the same command exports
-    again without training).
+    `config.dtype_policy` in the strategy's scope, and trains it with
+    `fit_with_artifacts` (which checks `export_paths` before the first
+    step). A finite dataset with `config.steps_per_epoch` set is repeated,
+    so that epochs of that length never run out of batches. Then `evaluate`
+    runs on every worker (it may need all of them), and on the chief only,
+    unless `config.export` is False: the samples are checked
+    (`check_samples_before_export`: a diverged or collapsed generator is
+    refused unless `config.force`), the model is exported, and the run's
+    backup is deleted once the export succeeded (a failed export keeps it, so
+    the same command exports again without training).
 
     Args:
         config: the recipe's `Config` (`ganzoo.training.recipe_config.RecipeConfig`).
@@ -292,37 +300,86 @@ def train_generator(
             (`"recipes/dcgan_fashion_mnist.py"`).
         load_dataset: callable `() -> tf.data.Dataset` of training batches.
         build: callable `(steps_per_epoch) -> compiled model`.
-        check_samples: callable `(model) -> images` to check before export.
-        export: callable `(model, training_config, extra_files) -> path`:
-            writes `config.export_dir` (with `config.overwrite`).
-        grid_samples: int, images in each epoch's sample grid.
+        export: callable `(model, training_config, extra_files) -> path(s)`:
+            writes under `config.export_dir` (with `config.overwrite`).
+        check_samples: optional callable `(model) -> samples`, checked by
+            `check_before_export` (images, or a dict of subject to images).
+        evaluate: optional callable `(model) -> dict` of JSON-serializable
+            scores, added to `result` and to the export's training record.
+        artifacts: optional callable `(model, steps_per_epoch) -> dict` with
+            `grid` and/or `curves` for `fit_with_artifacts` (the per-epoch
+            image grid and loss curves), called on the chief with a
+            `config.run_dir`.
         callbacks: extra Keras callbacks (e.g. `generator_selection_callbacks`).
+        export_paths: the directories `export` writes; `[config.export_dir]`
+            by default.
+        grid_samples: int, images in each epoch's default sample grid.
+        **fit_kwargs: passed to `fit_with_artifacts` (`verbose`,
+            `validation_data`).
 
     Returns:
-        `(model, export_path)`; `export_path` is None on the other workers of
-        a multi-worker run.
+        `(model, result)`: `result` holds `train_seconds`, the `evaluate`
+        scores and `export_path`, what `export` returned (None when nothing
+        was exported, e.g. on the other workers of a multi-worker run).
     """
     keras.utils.set_random_seed(config.seed)
     strategy = distribution_strategy(config.distribution)
     chief = is_chief(strategy)
+    exporting = chief and getattr(config, "export", True)
     dataset = load_dataset()
+    steps_per_epoch = epoch_length(dataset, config.steps_per_epoch)
+    if config.steps_per_epoch and dataset.cardinality() != tf.data.INFINITE_CARDINALITY:
+        dataset = dataset.repeat()
     with global_dtype_policy(config.dtype_policy), strategy.scope():
-        model = build(epoch_length(dataset, config.steps_per_epoch))
+        model = build(steps_per_epoch)
+        if artifacts is not None and chief and config.run_dir:
+            fit_kwargs.update(artifacts(model, steps_per_epoch))
         run = fit_with_artifacts(
             model,
             dataset,
             config,
             grid_samples=grid_samples,
             callbacks=callbacks,
-            export_paths=[config.export_dir] if chief else [],
+            export_paths=(export_paths or [config.export_dir]) if exporting else [],
+            **fit_kwargs,
         )
-    if not chief:
-        return model, None
-    check_samples_before_export(check_samples(model), force=config.force, dataset=config.dataset)
-    export_path = export(model, training_record(config, recipe, run), run.extra_files)
-    run.discard_backup()
-    print(f"Exported the generator to {export_path}")
-    return model, export_path
+    result = {"train_seconds": round(run.train_seconds, 1)}
+    if evaluate is not None:
+        result.update(evaluate(model))
+    result["export_path"] = None
+    if exporting:
+        if check_samples is not None:
+            check_before_export(check_samples(model), config)
+        scores = {key: value for key, value in result.items() if key != "train_seconds"}
+        record = training_record(config, recipe, run, **scores)
+        del record["export_path"]
+        result["export_path"] = export(model, record, run.extra_files)
+        paths = result["export_path"]
+        paths = paths if isinstance(paths, (list, tuple)) else [paths]
+        print(f"Exported the trained model to {', '.join(str(path) for path in paths)}")
+    if chief:
+        run.discard_backup()
+    return model, result
+
+
+def check_before_export(samples, config):
+    """`check_samples_before_export` on a recipe's samples, with `config.force`.
+
+    Args:
+        samples: images of `config.dataset` (their class balance is checked
+            too, with the zoo's domain classifier when it has one), or a dict
+            of a subject (e.g. `"G (sneaker -> ankle boot)"`) to its images
+            (translations into one domain: checked without classes).
+        config: the recipe's `Config`, with `force` and `dataset`.
+
+    Raises:
+        CollapsedGeneratorError: unless `config.force` (then it prints).
+    """
+    if isinstance(samples, dict):
+        for subject, images in samples.items():
+            check_samples_before_export(images, force=config.force, subject=subject)
+    else:
+        check_samples_before_export(samples, force=config.force, dataset=config.dataset)
 
 
 def _recipe_name(config):

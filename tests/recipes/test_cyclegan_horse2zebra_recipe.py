@@ -112,6 +112,7 @@ def test_a_translator_that_ignores_its_input_is_not_exported(folder_set, capsys)
     import keras
 
     from ganzoo.training.recipe_training import CollapsedGeneratorError
+    from ganzoo.training.recipe_training import check_before_export
 
     recipe = load_recipe("cyclegan_horse2zebra")
     config = recipe.make_config("smoke", data_dir=str(folder_set), force=False)
@@ -121,9 +122,9 @@ def test_a_translator_that_ignores_its_input_is_not_exported(folder_set, capsys)
     constant = keras.Model(inputs, keras.layers.Lambda(lambda x: x * 0.0 + 0.2)(inputs))
     pair = types.SimpleNamespace(sampling_generator_g=identity, sampling_generator_f=constant)
     with pytest.raises(CollapsedGeneratorError, match=r"F \(zebra -> horse\) collapsed"):
-        recipe.check_translations_before_export(pair, config, num_images=8)
+        check_before_export(recipe.translations_to_check(pair, config, num_images=8), config)
     forced = dataclasses.replace(config, force=True)
-    recipe.check_translations_before_export(pair, forced, num_images=8)
+    check_before_export(recipe.translations_to_check(pair, forced, num_images=8), forced)
     assert "F (zebra -> horse) collapsed" in capsys.readouterr().out
 
 

@@ -32,7 +32,8 @@ def test_smoke_preset_trains_on_mock_cifar10_and_exports(tmp_path, monkeypatch):
         "smoke", run_dir=str(tmp_path / "run"), export_dir=str(tmp_path / "export")
     )
     with tfds.testing.mock_data(num_examples=64):
-        gan, export_path = recipe.train(config)
+        gan, result = recipe.train(config)
+    export_path = result["export_path"]
 
     manifest = json.loads((export_path / "manifest.json").read_text())
     assert manifest["dataset"] == "cifar10" and manifest["image_shape"] == [32, 32, 3]

@@ -73,7 +73,7 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
         "--evaluation-samples",
         "200",
     )
-    assert "Exported the generator" in result.stdout
+    assert f"Exported the trained model to {export_dir}" in result.stdout
 
     assert sorted(p.name for p in (run_dir / "samples").iterdir()) == [
         "epoch_001.png",
