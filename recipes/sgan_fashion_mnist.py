@@ -50,13 +50,7 @@ from ganzoo.networks import DCGANGenerator
 from ganzoo.networks import SemiSupervisedDiscriminator
 from ganzoo.schedules import ConstantThenLinearDecay
 from ganzoo.training import recipe_config
-from ganzoo.training.distribution import distribution_strategy
-from ganzoo.training.distribution import is_chief
-from ganzoo.training.precision import global_dtype_policy
-from ganzoo.training.recipe_training import check_samples_before_export
-from ganzoo.training.recipe_training import epoch_length
-from ganzoo.training.recipe_training import fit_with_artifacts
-from ganzoo.training.recipe_training import training_record
+from ganzoo.training.recipe_training import train_and_export
 
 
 @dataclasses.dataclass(frozen=True)
@@ -224,13 +218,10 @@ def load_test_dataset(config, split="test"):
 def train(config):
     """Trains, evaluates on the test split, exports; returns `(sgan, result)`.
 
-    `result` is a dict with `test_accuracy`, `train_seconds`, `num_labels`,
-    `seed`, `labelled_indices` and, when exported, `export_dir`.
+    `result` is a dict with `train_seconds`, `test_accuracy`,
+    `labelled_indices` and `export_path` (`config.export_dir`, or None when
+    nothing was exported).
     """
-    keras.utils.set_random_seed(config.seed)
-    strategy = distribution_strategy(config.distribution)
-    chief = is_chief(strategy)
-    info = dataset_info(config.dataset)
     if config.validation_split is not None and parse_split(config.validation_split)[0] == "test":
         raise ValueError(
             "validation_split must not be a part of the test split, which gives the "
@@ -238,46 +229,41 @@ def train(config):
             'training images, e.g. "train[50000:]" with train_split "train[:50000]".'
         )
     data = load_training_data(config)
-    test_dataset = load_test_dataset(config)
+    test_dataset = load_test_dataset(config)  # before training: a missing split fails now
     fit_kwargs = {}
     if config.validation_split is not None:
         fit_kwargs["validation_data"] = load_test_dataset(config, config.validation_split)
-    with global_dtype_policy(config.dtype_policy), strategy.scope():
-        sgan = build(config, epoch_length(data.dataset, config.steps_per_epoch))
-        curves = None
-        if config.run_dir and config.validation_split is not None:
-            curves = LossCurves(
+
+    def evaluate(sgan):
+        metrics = sgan.evaluate(test_dataset, return_dict=True, verbose=0)
+        accuracy = float(metrics["accuracy"])
+        print(f"{config.num_labels} labels: test accuracy {accuracy:.4f} on the whole test split.")
+        return {"test_accuracy": accuracy, "labelled_indices": data.labelled_indices.tolist()}
+
+    def curves(sgan, steps_per_epoch):
+        return {
+            "curves": LossCurves(
                 os.path.join(config.run_dir, "loss_curves.png"),
                 loss_keys=("d_loss", "g_loss"),
                 probability_keys=("d_real", "d_fake", "accuracy", "val_accuracy"),
             )
-        run = fit_with_artifacts(
-            sgan,
-            data.dataset,
-            config,
-            curves=curves,
-            export_paths=(
-                [os.path.join(config.export_dir, name) for name in ("classifier", "generator")]
-                if config.export and chief
-                else []
-            ),
-            verbose=1 if config.export else 2,
-            **fit_kwargs,
-        )
-    test_accuracy = float(sgan.evaluate(test_dataset, return_dict=True, verbose=0)["accuracy"])
-    print(f"{config.num_labels} labels: test accuracy {test_accuracy:.4f} on the whole test split.")
-    result = {
-        "num_labels": config.num_labels,
-        "seed": config.seed,
-        "test_accuracy": test_accuracy,
-        "train_seconds": round(run.train_seconds, 1),
-        "labelled_indices": data.labelled_indices.tolist(),
-    }
-    if config.export and chief:
-        result["export_dir"] = _export(config, info, sgan, result, run)
-    if chief:
-        run.discard_backup()
-    return sgan, result
+        }
+
+    return train_and_export(
+        config,
+        "recipes/sgan_fashion_mnist.py",
+        load_dataset=lambda: data.dataset,
+        build=lambda steps_per_epoch: build(config, steps_per_epoch),
+        export=lambda sgan, record, extra_files: _export(config, sgan, record, extra_files),
+        check_samples=lambda sgan: sgan.generate(256, seed=config.seed),
+        evaluate=evaluate,
+        artifacts=curves if config.validation_split is not None else None,
+        export_paths=[
+            os.path.join(config.export_dir, name) for name in ("classifier", "generator")
+        ],
+        verbose=1 if config.export else 2,
+        **fit_kwargs,
+    )
 
 
 def _learning_rate(config, steps_per_epoch):
@@ -296,37 +282,27 @@ def _learning_rate(config, steps_per_epoch):
     )
 
 
-def _export(config, info, sgan, result, run):
-    # A diverged or collapsed generator is not published (`--force` overrides).
-    check_samples_before_export(
-        sgan.generate(256, seed=config.seed), force=config.force, dataset=config.dataset
-    )
-    training_config = training_record(
-        config,
-        "recipes/sgan_fashion_mnist.py",
-        run,
-        test_accuracy=round(result["test_accuracy"], 4),
-        labelled_indices=result["labelled_indices"],
-    )
+def _export(config, sgan, training_config, extra_files):
+    """Exports the classifier and the generator under `config.export_dir`."""
+    test_accuracy = round(training_config["test_accuracy"], 4)
     classifier_path = export_classifier(
         sgan.discriminator,
         os.path.join(config.export_dir, "classifier"),
         dataset=config.dataset,
-        class_names=list(info.class_names),
-        test_accuracy=round(result["test_accuracy"], 4),
-        training_config=training_config,
+        class_names=list(dataset_info(config.dataset).class_names),
+        test_accuracy=test_accuracy,
+        training_config={**training_config, "test_accuracy": test_accuracy},
         overwrite=config.overwrite,
     )
     generator_path = export_generator(
         sgan.sampling_generator,
         os.path.join(config.export_dir, "generator"),
         dataset=config.dataset,
-        training_config=training_config,
+        training_config={**training_config, "test_accuracy": test_accuracy},
         overwrite=config.overwrite,
-        extra_files=run.extra_files,
+        extra_files=extra_files,
     )
-    print(f"Exported the classifier to {classifier_path} and the generator to {generator_path}")
-    return config.export_dir
+    return [classifier_path, generator_path]
 
 
 def parse_args(argv):
