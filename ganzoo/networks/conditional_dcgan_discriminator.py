@@ -6,12 +6,14 @@ from ganzoo.layers.spectral_normalization import SpectralNormalization
 from ganzoo.networks.dcgan_blocks import dcgan_discriminator_layers
 from ganzoo.networks.dcgan_geometry import check_positive_ints
 from ganzoo.networks.dcgan_geometry import dcgan_geometry
+from ganzoo.networks.network import Network
+from ganzoo.networks.network import apply_layers
 
 CONDITIONING_SCHEMES = ("projection", "concat")
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class ConditionalDCGANDiscriminator(keras.Model):
+class ConditionalDCGANDiscriminator(Network):
     """Conditional DCGAN discriminator: an image and its label to one logit.
 
     The image path is the DCGAN discriminator of
@@ -179,45 +181,25 @@ class ConditionalDCGANDiscriminator(keras.Model):
         x = images
         if conditioning == "concat":
             x = concatenate([x, label_reshape(label_map(label_embedding(label)))])
-        for layer in stack:
-            x = layer(x)
-        phi = x
+        phi = apply_layers(x, stack)
         if conditioning == "projection":
             # Eq. 3: the unconditional term plus the inner product of the
             # class embedding with the same features.
             logits = output([psi(phi), projection([label_embedding(label), phi])])
         else:
             logits = output(phi)
-        super().__init__(inputs=[images, label], outputs=logits, **kwargs)
 
         # === Config ===
-        self.num_classes = num_classes
-        self.image_shape = image_shape
-        self.base_filters = base_filters
-        self.kernel_size = kernel_size
-        self.conditioning = conditioning
-        self.embedding_dim = embedding_dim
-        self.leaky_relu_slope = leaky_relu_slope
-        self.synchronized_batch_norm = synchronized_batch_norm
-        self.spectral_normalization = spectral_normalization
-        self.batch_normalization = batch_normalization
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "num_classes": self.num_classes,
-            "image_shape": self.image_shape,
-            "base_filters": self.base_filters,
-            "kernel_size": self.kernel_size,
-            "conditioning": self.conditioning,
-            "embedding_dim": self.embedding_dim,
-            "leaky_relu_slope": self.leaky_relu_slope,
-            "synchronized_batch_norm": self.synchronized_batch_norm,
-            "spectral_normalization": self.spectral_normalization,
-            "batch_normalization": self.batch_normalization,
+        config = {
+            "num_classes": num_classes,
+            "image_shape": image_shape,
+            "base_filters": base_filters,
+            "kernel_size": kernel_size,
+            "conditioning": conditioning,
+            "embedding_dim": embedding_dim,
+            "leaky_relu_slope": leaky_relu_slope,
+            "synchronized_batch_norm": synchronized_batch_norm,
+            "spectral_normalization": spectral_normalization,
+            "batch_normalization": batch_normalization,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__(inputs=[images, label], outputs=logits, config=config, **kwargs)

@@ -5,13 +5,14 @@ import keras
 from ganzoo.networks.conditional_batch_normalization import ConditionalBatchNormalization
 from ganzoo.networks.dcgan_blocks import dcgan_generator_layers
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+from ganzoo.networks.network import Network
 
 GENERATOR_CONDITIONING_SCHEMES = ("concat", "batch_norm")
 """Accepted values of `ConditionalDCGANGenerator(conditioning=...)`."""
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class ConditionalDCGANGenerator(keras.Model):
+class ConditionalDCGANGenerator(Network):
     """Conditional DCGAN generator: latent `z` and a class label to an image.
 
     The body is the DCGAN generator of `ganzoo.networks.DCGANGenerator`: a
@@ -134,32 +135,16 @@ class ConditionalDCGANGenerator(keras.Model):
                 images = layer([images, label])
             else:
                 images = layer(images)
-        super().__init__(inputs=[z, label], outputs=images, **kwargs)
 
         # === Config ===
-        self.latent_dim = latent_dim
-        self.num_classes = num_classes
-        self.image_shape = image_shape
-        self.base_filters = base_filters
-        self.kernel_size = kernel_size
-        self.embedding_dim = embedding_dim
-        self.synchronized_batch_norm = synchronized_batch_norm
-        self.conditioning = conditioning
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "latent_dim": self.latent_dim,
-            "num_classes": self.num_classes,
-            "image_shape": self.image_shape,
-            "base_filters": self.base_filters,
-            "kernel_size": self.kernel_size,
-            "embedding_dim": self.embedding_dim,
-            "synchronized_batch_norm": self.synchronized_batch_norm,
-            "conditioning": self.conditioning,
+        config = {
+            "latent_dim": latent_dim,
+            "num_classes": num_classes,
+            "image_shape": image_shape,
+            "base_filters": base_filters,
+            "kernel_size": kernel_size,
+            "embedding_dim": embedding_dim,
+            "synchronized_batch_norm": synchronized_batch_norm,
+            "conditioning": conditioning,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__(inputs=[z, label], outputs=images, config=config, **kwargs)

@@ -5,10 +5,12 @@ import keras
 from ganzoo.layers.spectral_normalization import SpectralNormalization
 from ganzoo.networks.dcgan_blocks import dcgan_discriminator_layers
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+from ganzoo.networks.network import Network
+from ganzoo.networks.network import apply_layers
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class DCGANDiscriminator(keras.Model):
+class DCGANDiscriminator(Network):
     """DCGAN discriminator: an image in `[-1, 1]` to one real/fake logit.
 
     Strided convolutions that halve the size and double the filters, LeakyReLU
@@ -113,34 +115,16 @@ class DCGANDiscriminator(keras.Model):
 
         # === Functional model ===
         images = keras.Input(shape=image_shape, name="images")
-        x = images
-        for layer in stack:
-            x = layer(x)
-        logits = output_dense(x)
-        super().__init__(inputs=images, outputs=logits, **kwargs)
+        logits = output_dense(apply_layers(images, stack))
 
         # === Config ===
-        self.image_shape = image_shape
-        self.base_filters = base_filters
-        self.kernel_size = kernel_size
-        self.leaky_relu_slope = leaky_relu_slope
-        self.synchronized_batch_norm = synchronized_batch_norm
-        self.spectral_normalization = spectral_normalization
-        self.batch_normalization = batch_normalization
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "image_shape": self.image_shape,
-            "base_filters": self.base_filters,
-            "kernel_size": self.kernel_size,
-            "leaky_relu_slope": self.leaky_relu_slope,
-            "synchronized_batch_norm": self.synchronized_batch_norm,
-            "spectral_normalization": self.spectral_normalization,
-            "batch_normalization": self.batch_normalization,
+        config = {
+            "image_shape": image_shape,
+            "base_filters": base_filters,
+            "kernel_size": kernel_size,
+            "leaky_relu_slope": leaky_relu_slope,
+            "synchronized_batch_norm": synchronized_batch_norm,
+            "spectral_normalization": spectral_normalization,
+            "batch_normalization": batch_normalization,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__(inputs=images, outputs=logits, config=config, **kwargs)

@@ -4,10 +4,12 @@ import keras
 
 from ganzoo.networks.dcgan_blocks import dcgan_generator_layers
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+from ganzoo.networks.network import Network
+from ganzoo.networks.network import apply_layers
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class DCGANGenerator(keras.Model):
+class DCGANGenerator(Network):
     """DCGAN generator: latent `z` to an image in `[-1, 1]`.
 
     A dense projection of `z` to an `initial_size x initial_size` feature map,
@@ -76,29 +78,14 @@ class DCGANGenerator(keras.Model):
 
         # === Functional model ===
         z = keras.Input(shape=(latent_dim,), name="z")
-        images = z
-        for layer in stack:
-            images = layer(images)
-        super().__init__(inputs=z, outputs=images, **kwargs)
+        images = apply_layers(z, stack)
 
         # === Config ===
-        self.latent_dim = latent_dim
-        self.image_shape = image_shape
-        self.base_filters = base_filters
-        self.kernel_size = kernel_size
-        self.synchronized_batch_norm = synchronized_batch_norm
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "latent_dim": self.latent_dim,
-            "image_shape": self.image_shape,
-            "base_filters": self.base_filters,
-            "kernel_size": self.kernel_size,
-            "synchronized_batch_norm": self.synchronized_batch_norm,
+        config = {
+            "latent_dim": latent_dim,
+            "image_shape": image_shape,
+            "base_filters": base_filters,
+            "kernel_size": kernel_size,
+            "synchronized_batch_norm": synchronized_batch_norm,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__(inputs=z, outputs=images, config=config, **kwargs)

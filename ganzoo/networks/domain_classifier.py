@@ -2,12 +2,14 @@
 
 import keras
 
+from ganzoo.networks.network import Network
+
 FEATURES_LAYER_NAME = "features"
 """Name of the penultimate `Dense` layer whose output is the feature vector."""
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class DomainClassifier(keras.Model):
+class DomainClassifier(Network):
     """A small CNN classifier on images in `[-1, 1]`, and its feature extractor.
 
     `num_blocks` convolution blocks, each `convolutions_per_block` times
@@ -138,16 +140,18 @@ class DomainClassifier(keras.Model):
         x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
         features = features_dense(x)
         logits = logits_dense(dropout_layer(features))
-        super().__init__(inputs=images, outputs=logits, **kwargs)
 
         # === Config ===
-        self.image_shape = image_shape
-        self.num_classes = num_classes
-        self.base_filters = base_filters
-        self.feature_dim = feature_dim
-        self.dropout = dropout
-        self.num_blocks = num_blocks
-        self.convolutions_per_block = convolutions_per_block
+        config = {
+            "image_shape": image_shape,
+            "num_classes": num_classes,
+            "base_filters": base_filters,
+            "feature_dim": feature_dim,
+            "dropout": dropout,
+            "num_blocks": num_blocks,
+            "convolutions_per_block": convolutions_per_block,
+        }
+        super().__init__(inputs=images, outputs=logits, config=config, **kwargs)
         self._features_model = keras.Model(images, features, name=f"{self.name}_features")
 
     @property
@@ -161,23 +165,6 @@ class DomainClassifier(keras.Model):
         the batch-normalization moving statistics.
         """
         return self._features_model
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "image_shape": self.image_shape,
-            "num_classes": self.num_classes,
-            "base_filters": self.base_filters,
-            "feature_dim": self.feature_dim,
-            "dropout": self.dropout,
-            "num_blocks": self.num_blocks,
-            "convolutions_per_block": self.convolutions_per_block,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 def _check_image_shape(image_shape):

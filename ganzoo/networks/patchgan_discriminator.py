@@ -5,6 +5,8 @@ import keras
 from ganzoo.layers import InstanceNormalization
 from ganzoo.layers import SpectralNormalization
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+from ganzoo.networks.network import Network
+from ganzoo.networks.network import apply_layers
 
 MAX_FILTER_MULTIPLIER = 8
 """Filters stop doubling at `8 * base_filters`, as in the authors' code."""
@@ -35,7 +37,7 @@ def patchgan_receptive_field(num_layers):
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class PatchGANDiscriminator(keras.Model):
+class PatchGANDiscriminator(Network):
     """PatchGAN discriminator: an image in `[-1, 1]` to a map of logits.
 
     Each output logit says whether one overlapping `receptive_field`-pixel
@@ -169,34 +171,19 @@ class PatchGANDiscriminator(keras.Model):
 
         # === Functional model ===
         images = keras.Input(shape=(None, None, channels), name="images")
-        x = images
-        for layer in stack:
-            x = layer(x)
-        super().__init__(inputs=images, outputs=x, **kwargs)
+        logits = apply_layers(images, stack)
 
         # === Config ===
-        self.channels = channels
-        self.base_filters = base_filters
-        self.num_layers = num_layers
-        self.leaky_relu_slope = leaky_relu_slope
-        self.spectral_normalization = spectral_normalization
+        config = {
+            "channels": channels,
+            "base_filters": base_filters,
+            "num_layers": num_layers,
+            "leaky_relu_slope": leaky_relu_slope,
+            "spectral_normalization": spectral_normalization,
+        }
+        super().__init__(inputs=images, outputs=logits, config=config, **kwargs)
 
     @property
     def receptive_field(self):
         """int, side in pixels of the input patch each logit sees (70 for 3 layers)."""
         return patchgan_receptive_field(self.num_layers)
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "channels": self.channels,
-            "base_filters": self.base_filters,
-            "num_layers": self.num_layers,
-            "leaky_relu_slope": self.leaky_relu_slope,
-            "spectral_normalization": self.spectral_normalization,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

@@ -5,6 +5,8 @@ import keras
 from ganzoo.layers import InstanceNormalization
 from ganzoo.layers import ReflectionPadding2D
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+from ganzoo.networks.network import Network
+from ganzoo.networks.network import apply_layers
 
 
 def _check_non_negative_ints(**values):
@@ -14,7 +16,7 @@ def _check_non_negative_ints(**values):
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class ResNetGenerator(keras.Model):
+class ResNetGenerator(Network):
     """CycleGAN generator: an image in `[-1, 1]` to an image of the same size.
 
     The network of Johnson et al. 2016 as CycleGAN uses it (Zhu et al. 2017,
@@ -168,34 +170,16 @@ class ResNetGenerator(keras.Model):
 
         # === Functional model ===
         images = keras.Input(shape=(None, None, channels), name="images")
-        x = images
-        for layer in stem + downsampling:
-            x = layer(x)
+        x = apply_layers(images, stem + downsampling)
         for block, add in residual_blocks:
-            residual = x
-            for layer in block:
-                residual = layer(residual)
-            x = add([x, residual])
-        for layer in upsampling + head:
-            x = layer(x)
-        super().__init__(inputs=images, outputs=x, **kwargs)
+            x = add([x, apply_layers(x, block)])
+        translated_images = apply_layers(x, upsampling + head)
 
         # === Config ===
-        self.channels = channels
-        self.num_residual_blocks = num_residual_blocks
-        self.base_filters = base_filters
-        self.num_downsamples = num_downsamples
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "channels": self.channels,
-            "num_residual_blocks": self.num_residual_blocks,
-            "base_filters": self.base_filters,
-            "num_downsamples": self.num_downsamples,
+        config = {
+            "channels": channels,
+            "num_residual_blocks": num_residual_blocks,
+            "base_filters": base_filters,
+            "num_downsamples": num_downsamples,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__(inputs=images, outputs=translated_images, config=config, **kwargs)

@@ -3,13 +3,14 @@
 import keras
 
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+from ganzoo.networks.network import Network
 
 FEATURES_LAYER_NAME = "features"
 """Name of the global-pooling layer whose output feature matching compares."""
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class SemiSupervisedDiscriminator(keras.Model):
+class SemiSupervisedDiscriminator(Network):
     """A CNN classifier whose K logits are also the GAN discriminator.
 
     The convolutional discriminator of Salimans et al. 2016 (Appendix,
@@ -140,34 +141,17 @@ class SemiSupervisedDiscriminator(keras.Model):
         x = activation(x)
         features = keras.layers.GlobalAveragePooling2D(name=FEATURES_LAYER_NAME)(x)
         logits = keras.layers.Dense(num_classes, dtype="float32", name="logits")(features)
-        super().__init__(inputs=images, outputs=logits, **kwargs)
 
         # === Config ===
-        self.num_classes = num_classes
-        self.image_shape = image_shape
-        self.base_filters = base_filters
-        self.num_blocks = num_blocks
-        self.input_dropout = input_dropout
-        self.dropout = dropout
-        self.leaky_relu_slope = leaky_relu_slope
-        self.input_noise = input_noise
-        self.hidden_noise = hidden_noise
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "num_classes": self.num_classes,
-            "image_shape": self.image_shape,
-            "base_filters": self.base_filters,
-            "num_blocks": self.num_blocks,
-            "input_dropout": self.input_dropout,
-            "dropout": self.dropout,
-            "leaky_relu_slope": self.leaky_relu_slope,
-            "input_noise": self.input_noise,
-            "hidden_noise": self.hidden_noise,
+        config = {
+            "num_classes": num_classes,
+            "image_shape": image_shape,
+            "base_filters": base_filters,
+            "num_blocks": num_blocks,
+            "input_dropout": input_dropout,
+            "dropout": dropout,
+            "leaky_relu_slope": leaky_relu_slope,
+            "input_noise": input_noise,
+            "hidden_noise": hidden_noise,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__(inputs=images, outputs=logits, config=config, **kwargs)

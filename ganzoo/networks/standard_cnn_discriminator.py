@@ -3,12 +3,14 @@
 import keras
 
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+from ganzoo.networks.network import Network
+from ganzoo.networks.network import apply_layers
 from ganzoo.networks.standard_cnn_generator import check_standard_cnn_shape
 from ganzoo.networks.standard_cnn_generator import standard_cnn_batch_norm
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class StandardCNNDiscriminator(keras.Model):
+class StandardCNNDiscriminator(Network):
     """The standard CNN discriminator: an image in `[-1, 1]` to one real/fake logit.
 
     The CIFAR-10 discriminator of Miyato et al. 2018 (Table 3 (b), "standard
@@ -106,30 +108,15 @@ class StandardCNNDiscriminator(keras.Model):
 
         # === Functional model ===
         images = keras.Input(shape=image_shape, name="images")
-        x = images
-        for layer in stack:
-            x = layer(x)
         # StudioGAN's torch.sum(h, dim=[2, 3]): a sum, not a mean, over space.
-        features = keras.ops.sum(x, axis=(1, 2))
+        features = keras.ops.sum(apply_layers(images, stack), axis=(1, 2))
         logits = output_dense(features)
-        super().__init__(inputs=images, outputs=logits, **kwargs)
 
         # === Config ===
-        self.image_shape = image_shape
-        self.base_filters = base_filters
-        self.leaky_relu_slope = leaky_relu_slope
-        self.synchronized_batch_norm = synchronized_batch_norm
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "image_shape": self.image_shape,
-            "base_filters": self.base_filters,
-            "leaky_relu_slope": self.leaky_relu_slope,
-            "synchronized_batch_norm": self.synchronized_batch_norm,
+        config = {
+            "image_shape": image_shape,
+            "base_filters": base_filters,
+            "leaky_relu_slope": leaky_relu_slope,
+            "synchronized_batch_norm": synchronized_batch_norm,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__(inputs=images, outputs=logits, config=config, **kwargs)

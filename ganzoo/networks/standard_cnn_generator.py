@@ -3,6 +3,8 @@
 import keras
 
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+from ganzoo.networks.network import Network
+from ganzoo.networks.network import apply_layers
 
 # PyTorch's BatchNorm2d(eps=1e-4, momentum=0.1), StudioGAN's `batchnorm_2d`:
 # Keras' momentum is the weight of the old statistics, 1 - PyTorch's.
@@ -41,7 +43,7 @@ def standard_cnn_batch_norm(name, synchronized):
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class StandardCNNGenerator(keras.Model):
+class StandardCNNGenerator(Network):
     """The standard CNN generator: latent `z` to an image in `[-1, 1]`.
 
     The CIFAR-10 generator of Miyato et al. 2018 (Table 3 (a), "standard
@@ -136,27 +138,13 @@ class StandardCNNGenerator(keras.Model):
 
         # === Functional model ===
         z = keras.Input(shape=(latent_dim,), name="z")
-        images = z
-        for layer in stack:
-            images = layer(images)
-        super().__init__(inputs=z, outputs=images, **kwargs)
+        images = apply_layers(z, stack)
 
         # === Config ===
-        self.latent_dim = latent_dim
-        self.image_shape = image_shape
-        self.base_filters = base_filters
-        self.synchronized_batch_norm = synchronized_batch_norm
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "latent_dim": self.latent_dim,
-            "image_shape": self.image_shape,
-            "base_filters": self.base_filters,
-            "synchronized_batch_norm": self.synchronized_batch_norm,
+        config = {
+            "latent_dim": latent_dim,
+            "image_shape": image_shape,
+            "base_filters": base_filters,
+            "synchronized_batch_norm": synchronized_batch_norm,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__(inputs=z, outputs=images, config=config, **kwargs)

@@ -4,13 +4,15 @@ import keras
 
 from ganzoo.layers import InstanceNormalization
 from ganzoo.networks.dcgan_geometry import check_positive_ints
+from ganzoo.networks.network import Network
+from ganzoo.networks.network import apply_layers
 
 MIN_DOWNSAMPLES = 5
 """The encoder's filters reach `8 * base_filters` at its fourth convolution."""
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class UNetGenerator(keras.Model):
+class UNetGenerator(Network):
     """U-Net generator: an image in `[-1, 1]` to an image of the same size.
 
     An encoder of `num_downsamples` 4x4 convolutions with stride 2 and zero
@@ -163,33 +165,19 @@ class UNetGenerator(keras.Model):
         # every concatenation is followed by a ReLU, so both give `ReLU(x)`.
         skips = []
         for stage in encoder:
-            for layer in stage:
-                x = layer(x)
+            x = apply_layers(x, stage)
             skips.append(x)
         for level, stage in zip(reversed(range(num_downsamples)), decoder, strict=True):
-            for layer in stage:
-                if isinstance(layer, keras.layers.Concatenate):
-                    x = layer([skips[level - 1], x])
-                else:
-                    x = layer(x)
-        super().__init__(inputs=images, outputs=x, **kwargs)
+            # Every stage ends in its skip concatenation, the outermost in tanh.
+            *body, last = stage
+            x = apply_layers(x, body)
+            x = last([skips[level - 1], x]) if level > 0 else last(x)
 
         # === Config ===
-        self.channels = channels
-        self.num_downsamples = num_downsamples
-        self.base_filters = base_filters
-        self.dropout = dropout
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "channels": self.channels,
-            "num_downsamples": self.num_downsamples,
-            "base_filters": self.base_filters,
-            "dropout": self.dropout,
+        config = {
+            "channels": channels,
+            "num_downsamples": num_downsamples,
+            "base_filters": base_filters,
+            "dropout": dropout,
         }
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
+        super().__init__(inputs=images, outputs=x, config=config, **kwargs)

@@ -200,22 +200,6 @@ def test_one_logit_sees_exactly_a_70x70_window():
     assert np.count_nonzero(gradient) == 70 * 70
 
 
-def test_serialization_round_trip_gives_the_same_outputs():
-    images = _images((2, 32, 32, 3))
-    for network in _tiny_networks():
-        restored = keras.saving.deserialize_keras_object(
-            keras.saving.serialize_keras_object(network)
-        )
-        assert type(restored) is type(network)
-        assert restored.get_config() == network.get_config()
-        restored.set_weights(network.get_weights())
-        np.testing.assert_allclose(
-            keras.ops.convert_to_numpy(restored(images, training=False)),
-            keras.ops.convert_to_numpy(network(images, training=False)),
-            atol=1e-6,
-        )
-
-
 def test_mixed_precision_outputs_stay_float32():
     previous_policy = keras.config.dtype_policy()
     try:
