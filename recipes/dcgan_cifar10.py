@@ -33,22 +33,22 @@ or crashed, the same command resumes from `<run_dir>/backup/`.
 import dataclasses
 
 from ganzoo.data import dataset_info
-from ganzoo.data import load_image_dataset
 from ganzoo.export import export_generator
 from ganzoo.models import GAN
 from ganzoo.networks import StandardCNNDiscriminator
 from ganzoo.networks import StandardCNNGenerator
 from ganzoo.training import recipe_config
-from ganzoo.training.optimizers import two_time_scale_optimizers
+from ganzoo.training.gan_recipe import GANRecipeConfig
+from ganzoo.training.gan_recipe import build_gan
+from ganzoo.training.gan_recipe import load_gan_dataset
 from ganzoo.training.recipe_training import train_and_export
 
 
 @dataclasses.dataclass(frozen=True)
-class Config(recipe_config.RecipeConfig):
+class Config(GANRecipeConfig):
+    # The training loop, Adam and the model's stabilizers:
+    # ganzoo.training.gan_recipe.GANRecipeConfig.
     dataset: str = "cifar10"
-    # "auto" tries tfds, then Keras' copy; "tfds" only tensorflow-datasets.
-    data_source: str = "auto"
-    train_split: str = "train"
     latent_dim: int = 128
     base_filters: int = 64
     batch_size: int = 64
@@ -56,12 +56,6 @@ class Config(recipe_config.RecipeConfig):
     discriminator_steps: int = 2
     # 512 x 390 = 199,680 generator steps: StudioGAN's total_steps 200000.
     epochs: int = 512
-    steps_per_epoch: int | None = None
-    take: int | None = None
-    learning_rate: float = 2e-4
-    beta_1: float = 0.5
-    beta_2: float = 0.999
-    generator_loss: str = "non_saturating"
     random_flip: bool = True
     # StudioGAN trains this row in float32; here (`dtype_policy="auto"`)
     # bfloat16 takes 0.78 s per generator step, float32 1.65 s.
@@ -107,34 +101,19 @@ def build_networks(config, image_shape=(32, 32, 3)):
     }
 
 
-def build(config, steps_per_epoch=None, networks=None):
+def build(config, steps_per_epoch, networks=None):
     """The compiled `GAN` of `config`, under the caller's policy and strategy.
 
-    `steps_per_epoch` is unused (no schedule depends on the run's length); it
-    is there so every recipe's `build` is called the same way.
+    Args:
+        config: `Config`.
+        steps_per_epoch: int, the run's epoch length (instance noise anneals
+            over the run).
+        networks: optional dict from `build_networks`; built for
+            `config.dataset` when None.
     """
-    del steps_per_epoch
     if networks is None:
         networks = build_networks(config, dataset_info(config.dataset).image_shape)
-    gan = GAN(
-        **networks,
-        latent_dim=config.latent_dim,
-        discriminator_steps=config.discriminator_steps,
-        seed=config.seed,
-    )
-    d_optimizer, g_optimizer = two_time_scale_optimizers(
-        generator_learning_rate=config.learning_rate,
-        discriminator_learning_rate=None,
-        beta_1=config.beta_1,
-        beta_2=config.beta_2,
-    )
-    gan.compile(
-        d_optimizer=d_optimizer,
-        g_optimizer=g_optimizer,
-        generator_loss=config.generator_loss,
-        jit_compile=config.jit_compile,
-    )
-    return gan
+    return build_gan(GAN, networks, config, steps_per_epoch)
 
 
 def train(config):
@@ -142,17 +121,8 @@ def train(config):
     return train_and_export(
         config,
         "recipes/dcgan_cifar10.py",
-        # One dataset batch holds the k discriminator steps' minibatches.
-        load_dataset=lambda: load_image_dataset(
-            config.dataset,
-            split=config.train_split,
-            batch_size=config.batch_size * config.discriminator_steps,
-            seed=config.seed,
-            source=config.data_source,
-            take=config.take,
-            random_flip=config.random_flip,
-        ),
-        build=lambda steps_per_epoch: build(config),
+        load_dataset=lambda: load_gan_dataset(config, random_flip=config.random_flip),
+        build=lambda steps_per_epoch: build(config, steps_per_epoch),
         check_samples=lambda gan: gan.generate(256, seed=config.seed),
         export=lambda gan, record, extra_files: export_generator(
             gan.sampling_generator,

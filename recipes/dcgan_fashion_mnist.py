@@ -42,62 +42,40 @@ import dataclasses
 import pathlib
 
 from ganzoo.data import dataset_info
-from ganzoo.data import load_image_dataset
 from ganzoo.export import export_generator
 from ganzoo.models import GAN
 from ganzoo.networks import DCGANDiscriminator
 from ganzoo.networks import DCGANGenerator
 from ganzoo.training import recipe_config
-from ganzoo.training.optimizers import two_time_scale_optimizers
+from ganzoo.training.gan_recipe import GANRecipeConfig
+from ganzoo.training.gan_recipe import build_gan
+from ganzoo.training.gan_recipe import load_gan_dataset
 from ganzoo.training.recipe_training import generator_selection_callbacks
-from ganzoo.training.recipe_training import instance_noise_schedule
 from ganzoo.training.recipe_training import train_and_export
 
 CLASSIFIER_DIR = pathlib.Path(__file__).resolve().parents[1] / "exported" / "classifiers"
 
 
 @dataclasses.dataclass(frozen=True)
-class Config(recipe_config.RecipeConfig):
-    dataset: str = "fashion_mnist"
-    data_source: str = "auto"
-    # The images trained on: a split, optionally sliced ("train[:50000]").
-    train_split: str = "train"
+class Config(GANRecipeConfig):
+    # The training loop, Adam and the model's stabilizers:
+    # ganzoo.training.gan_recipe.GANRecipeConfig.
     # Images never trained on that choose the best epoch by domain FID
     # (ganzoo.training.recipe_training.generator_selection_callbacks); None: the
     # last epoch is exported.
     validation_split: str | None = None
     evaluation_samples: int = 10_000
     early_stopping_patience: int | None = None
-    latent_dim: int = 100
     base_filters: int = 64
     kernel_size: int = 5
-    batch_size: int = 128
-    discriminator_steps: int = 1
-    epochs: int = 3
-    steps_per_epoch: int | None = None
-    take: int | None = None
-    learning_rate: float = 2e-4
-    # The discriminator's learning rate; None: `learning_rate`. Two rates are
-    # the two time-scale update rule (Heusel et al. 2017): the "ttur" preset.
-    discriminator_learning_rate: float | None = None
-    beta_1: float = 0.5
-    beta_2: float = 0.999
     # Hinge (Lim & Ye 2017): over 5 seeds scored on validation images, domain
     # FID 14.70 +- 0.59 against 16.27 +- 0.56 for the paper's non-saturating
     # loss, Welch p = 0.003 (benchmarks/results/generator_loss_fashion_mnist.md).
     generator_loss: str = "hinge"
-    # Stabilizers (ganzoo.models.AdversarialModel and GAN.compile).
+    # The discriminator's stabilizers: spectral normalization, or none of
+    # its batch normalization (for a gradient penalty).
     spectral_normalization: bool = False
     batch_normalization: bool = True
-    gradient_penalty: str | None = None
-    gradient_penalty_weight: float | None = None
-    gradient_penalty_interval: int = 1
-    label_smoothing: float = 0.0
-    augmentation: str | None = None
-    # Instance noise: standard deviation at the start, annealed linearly to 0
-    # over the run's discriminator steps; 0 turns it off.
-    instance_noise: float = 0.0
-    generator_ema_decay: float | None = None
     # Unrolled GAN (Metz et al. 2017): the generator's loss looks this many
     # plain gradient steps of size `unrolling_learning_rate` ahead of the
     # discriminator; 0 turns it off.
@@ -192,34 +170,14 @@ def build(config, steps_per_epoch, networks=None):
     """
     if networks is None:
         networks = build_networks(config, dataset_info(config.dataset).image_shape)
-    gan = GAN(
-        **networks,
-        latent_dim=config.latent_dim,
-        discriminator_steps=config.discriminator_steps,
-        seed=config.seed,
-        augmentation=config.augmentation,
-        instance_noise=instance_noise_schedule(config, steps_per_epoch),
-        generator_ema_decay=config.generator_ema_decay,
+    return build_gan(
+        GAN,
+        networks,
+        config,
+        steps_per_epoch,
         unrolling_steps=config.unrolling_steps,
         unrolling_learning_rate=config.unrolling_learning_rate,
     )
-    d_optimizer, g_optimizer = two_time_scale_optimizers(
-        generator_learning_rate=config.learning_rate,
-        discriminator_learning_rate=config.discriminator_learning_rate,
-        beta_1=config.beta_1,
-        beta_2=config.beta_2,
-    )
-    gan.compile(
-        d_optimizer=d_optimizer,
-        g_optimizer=g_optimizer,
-        generator_loss=config.generator_loss,
-        gradient_penalty=config.gradient_penalty,
-        gradient_penalty_weight=config.gradient_penalty_weight,
-        gradient_penalty_interval=config.gradient_penalty_interval,
-        label_smoothing=config.label_smoothing,
-        jit_compile=config.jit_compile,
-    )
-    return gan
 
 
 def train(config):
@@ -229,16 +187,7 @@ def train(config):
     return train_and_export(
         config,
         "recipes/dcgan_fashion_mnist.py",
-        # Algorithm 1 draws k real minibatches per iteration: one dataset
-        # batch holds all k of them.
-        load_dataset=lambda: load_image_dataset(
-            config.dataset,
-            split=config.train_split,
-            batch_size=config.batch_size * config.discriminator_steps,
-            seed=config.seed,
-            source=config.data_source,
-            take=config.take,
-        ),
+        load_dataset=lambda: load_gan_dataset(config),
         build=lambda steps_per_epoch: build(config, steps_per_epoch),
         check_samples=lambda gan: gan.generate(256, seed=config.seed),
         # The averaged generator when `generator_ema_decay` is set.

@@ -7,6 +7,8 @@
   losses and augmentations import only this module of the package.
 - `optimizers.py`: the two time-scale update rule's optimizer pair.
 - `recipe_config.py`: `RecipeConfig`, presets and command-line flags.
+- `gan_recipe.py`: `GANRecipeConfig`, `build_gan`, `load_gan_dataset`, what the GAN and
+  conditional GAN recipes share.
 - `recipe_training.py`: `fit_with_artifacts`, `train_and_export`, the checks
   before export and the validation-set selection of the recipes.
 - `recipe_files.py`: the recipes by name (`load_recipe`).

@@ -398,8 +398,9 @@ def _resume_point(config, backup):
 
     Raises:
         ValueError: if a backup exists and its recorded settings differ from
-            `config` outside `RESUME_MAY_CHANGE`; the message names the
-            fields and `--fresh`.
+            `config` outside `RESUME_MAY_CHANGE` (a field the record lacks,
+            added to the recipe since, is compared at its default); the
+            message names the fields and `--fresh`.
     """
     path = os.path.join(config.run_dir, RUN_CONFIG_FILE_NAME)
     current = json.loads(json.dumps(dataclasses.asdict(config)))
@@ -409,10 +410,17 @@ def _resume_point(config, backup):
     if (resume.epoch or resume.step) and os.path.exists(path):
         with open(path, encoding="utf-8") as file:
             saved = json.load(file)["config"]
+        # A field added to the recipe since the backup was written counts as
+        # unchanged at its default; a field removed since is no setting.
+        defaults = {
+            field.name: field.default
+            for field in dataclasses.fields(config)
+            if field.default is not dataclasses.MISSING
+        }
         changed = [
-            f"{key} {saved.get(key)!r} -> {current.get(key)!r}"
-            for key in sorted(set(saved) | set(current))
-            if key not in RESUME_MAY_CHANGE and saved.get(key) != current.get(key)
+            f"{key} {saved.get(key, defaults.get(key))!r} -> {current[key]!r}"
+            for key in sorted(current)
+            if key not in RESUME_MAY_CHANGE and saved.get(key, defaults.get(key)) != current[key]
         ]
         if changed:
             raise ValueError(

@@ -1,6 +1,7 @@
 """A run interrupted mid-epoch and resumed from its backup ends where an uninterrupted one does."""
 
 import dataclasses
+import json
 import pathlib
 import warnings
 
@@ -225,3 +226,18 @@ def test_a_relative_backup_directory_resumes(tmp_path, dataset, monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert TrainingCheckpoint("run/backup").resume_point() == ResumePoint(epoch=1, step=0)
+
+
+def test_a_field_added_since_the_backup_resumes_at_its_default_only(tmp_path, dataset, capsys):
+    config = Config(str(tmp_path / "run"), epochs=1)
+    fit_with_artifacts(_gan(), dataset, config, verbose=0)
+    # The backup's record predates `learning_rate`.
+    record_path = tmp_path / "run" / "config.json"
+    record = json.loads(record_path.read_text())
+    del record["config"]["learning_rate"]
+    record_path.write_text(json.dumps(record))
+
+    with pytest.raises(ValueError, match=r"learning_rate 0\.001 -> 0\.1"):
+        fit_with_artifacts(_gan(), dataset, dataclasses.replace(config, learning_rate=0.1))
+    fit_with_artifacts(_gan(), dataset, config, verbose=0)
+    assert "no epoch left to train" in capsys.readouterr().out

@@ -75,7 +75,7 @@ def test_build_makes_the_compiled_model_from_the_recipes_own_networks():
     recipe = load_recipe("cgan_fashion_mnist")
     config = recipe.make_config("smoke")
     networks = recipe.build_networks(config)
-    gan = recipe.build(config, networks=networks)
+    gan = recipe.build(config, 10, networks=networks)
     assert gan.generator is networks["generator"]
     assert gan.discriminator is networks["discriminator"]
     assert gan.compiled and gan.latent_dim == config.latent_dim
