@@ -66,11 +66,6 @@ FOLDERS = (
 )
 
 
-def make_config(preset="default", **overrides):
-    """Returns the preset's `Config` with `overrides` applied (unknown keys raise)."""
-    return recipe_config.make_config(Config, PRESETS, preset, **overrides)
-
-
 def check_config(config):
     """Raises `ValueError` naming the first invalid field."""
     num_classes = dataset_info(DATASET).num_classes
@@ -155,8 +150,8 @@ def make_unpaired(config):
     return counts
 
 
-def parse_args(argv):
-    return recipe_config.parse_config(Config, PRESETS, argv, description=__doc__.split("\n\n")[0])
+# `main` prints what was written; the shared one would return it silently.
+make_config, parse_args, _ = recipe_config.command_line(Config, PRESETS, make_unpaired, __doc__)
 
 
 def main(argv=None):

@@ -127,11 +127,6 @@ PRESETS = {
 }
 
 
-def make_config(preset="default", **overrides):
-    """Returns the preset's `Config` with `overrides` applied (unknown keys raise)."""
-    return recipe_config.make_config(Config, PRESETS, preset, **overrides)
-
-
 def build_networks(config, image_shape=(28, 28, 1), num_classes=10):
     """The generator and the K-class discriminator, by their `SemiSupervisedGAN` names.
 
@@ -305,12 +300,7 @@ def _export(config, sgan, training_config, extra_files):
     return [classifier_path, generator_path]
 
 
-def parse_args(argv):
-    return recipe_config.parse_config(Config, PRESETS, argv, description=__doc__.split("\n\n")[0])
-
-
-def main(argv=None):
-    return recipe_config.run_main(parse_args, train, argv)
+make_config, parse_args, main = recipe_config.command_line(Config, PRESETS, train, __doc__)
 
 
 if __name__ == "__main__":

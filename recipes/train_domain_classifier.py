@@ -90,11 +90,6 @@ PRESETS = {
 }
 
 
-def make_config(preset="default", **overrides):
-    """Returns the preset's `Config` with `overrides` applied (unknown keys raise)."""
-    return recipe_config.make_config(Config, PRESETS, preset, **overrides)
-
-
 def load_domains(config, splits):
     """Two unpaired domains as one labelled set: `(images, labels)`, X is class 0."""
     domains = [
@@ -202,12 +197,7 @@ def train(config):
     return classifier, test_accuracy, export_path
 
 
-def parse_args(argv):
-    return recipe_config.parse_config(Config, PRESETS, argv, description=__doc__.split("\n\n")[0])
-
-
-def main(argv=None):
-    return recipe_config.run_main(parse_args, train, argv)
+make_config, parse_args, main = recipe_config.command_line(Config, PRESETS, train, __doc__)
 
 
 if __name__ == "__main__":

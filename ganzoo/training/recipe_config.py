@@ -1,9 +1,9 @@
 """Recipe configs: a frozen dataclass of defaults, named presets, command-line flags.
 
 Every recipe in `recipes/` defines `Config` (the paper's defaults) and
-`PRESETS` (each overriding only some fields) and calls `make_config`,
-`parse_config` and `run_main`, so presets, flags and errors behave the same
-in all of them. The training recipes' `Config` extends `RecipeConfig`, the
+`PRESETS` (each overriding only some fields) and takes its `make_config`,
+`parse_args` and `main` from `command_line`, so presets, flags and errors
+behave the same in all of them. The training recipes' `Config` extends `RecipeConfig`, the
 fields that say how a run runs rather than what it trains.
 """
 
@@ -130,6 +130,42 @@ def parse_config(config_class, presets, argv, description=None):
     preset = args.pop("preset")
     overrides = {key: value for key, value in args.items() if value is not None}
     return make_config(config_class, presets, preset, **overrides)
+
+
+def command_line(config_class, presets, train, doc):
+    """A recipe's `make_config`, `parse_args` and `main`, the same in every recipe.
+
+    At the end of a recipe:
+    `make_config, parse_args, main = recipe_config.command_line(Config, PRESETS, train, __doc__)`.
+
+    Args:
+        config_class: the recipe's `Config` dataclass.
+        presets: the recipe's `PRESETS`.
+        train: the recipe's `train(config)`.
+        doc: the recipe's module docstring; its first paragraph is the
+            `--help` description.
+
+    Returns:
+        `(make_config, parse_args, main)`: `make_config(preset="default",
+        **overrides)` as `make_config` above; `parse_args(argv)` as
+        `parse_config`; `main(argv=None)` as `run_main`, returning what
+        `train` returned.
+    """
+    description = doc.split("\n\n")[0] if doc else None
+
+    def make_recipe_config(preset="default", **overrides):
+        """Returns the preset's `Config` with `overrides` applied (unknown keys raise)."""
+        return make_config(config_class, presets, preset, **overrides)
+
+    def parse_args(argv):
+        """The `Config` of command-line flags (`--preset NAME --field-name VALUE ...`)."""
+        return parse_config(config_class, presets, argv, description=description)
+
+    def main(argv=None):
+        """Parses `argv` (default `sys.argv[1:]`), trains, returns `train`'s result."""
+        return run_main(parse_args, train, argv)
+
+    return make_recipe_config, parse_args, main
 
 
 def run_main(parse_args, train, argv=None):
