@@ -210,11 +210,6 @@ def build(config, steps_per_epoch, networks=None):
             linearly to 0 over the last `decay_epochs`).
         networks: optional dict from `build_networks`.
     """
-    if not 0 <= config.decay_epochs <= config.epochs:
-        raise ValueError(
-            f"`decay_epochs` must be in [0, epochs={config.epochs}]. "
-            f"Received: {config.decay_epochs!r}"
-        )
     if networks is None:
         networks = build_networks(config)
     cycle_gan = CycleGAN(
@@ -228,11 +223,11 @@ def build(config, steps_per_epoch, networks=None):
     )
 
     def optimizer():
-        constant_epochs = config.epochs - config.decay_epochs
-        learning_rate = ConstantThenLinearDecay(
+        learning_rate = ConstantThenLinearDecay.over_epochs(
             config.learning_rate,
-            decay_start_step=constant_epochs * steps_per_epoch,
-            decay_steps=max(1, config.decay_epochs * steps_per_epoch),
+            epochs=config.epochs,
+            decay_epochs=config.decay_epochs,
+            steps_per_epoch=steps_per_epoch,
         )
         return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
 

@@ -265,15 +265,11 @@ def _learning_rate(config, steps_per_epoch):
     """The constant rate, or `ConstantThenLinearDecay` over the last `decay_epochs`."""
     if not config.decay_epochs:
         return config.learning_rate
-    if not 0 < config.decay_epochs <= config.epochs:
-        raise ValueError(
-            f"decay_epochs must be in [0, epochs={config.epochs}]. "
-            f"Received decay_epochs={config.decay_epochs!r}."
-        )
-    return ConstantThenLinearDecay(
+    return ConstantThenLinearDecay.over_epochs(
         config.learning_rate,
-        decay_start_step=(config.epochs - config.decay_epochs) * steps_per_epoch,
-        decay_steps=config.decay_epochs * steps_per_epoch,
+        epochs=config.epochs,
+        decay_epochs=config.decay_epochs,
+        steps_per_epoch=steps_per_epoch,
     )
 
 

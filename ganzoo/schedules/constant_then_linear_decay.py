@@ -61,6 +61,34 @@ class ConstantThenLinearDecay(keras.optimizers.schedules.LearningRateSchedule):
         self.decay_steps = int(decay_steps)
         self.name = name
 
+    @classmethod
+    def over_epochs(cls, initial_learning_rate, *, epochs, decay_epochs, steps_per_epoch):
+        """The schedule of a run of `epochs` whose last `decay_epochs` decay to 0.
+
+        Zhu et al.'s 200 epochs with 100 decaying are
+        `over_epochs(2e-4, epochs=200, decay_epochs=100, steps_per_epoch=n)`.
+        With `decay_epochs=0` the rate stays constant for the whole run.
+
+        Args:
+            initial_learning_rate: float > 0.
+            epochs: int >= 1, the run's epochs.
+            decay_epochs: int in `[0, epochs]`, the last epochs, decaying.
+            steps_per_epoch: int >= 1, optimizer steps per epoch.
+
+        Raises:
+            ValueError: if `decay_epochs` is not an int in `[0, epochs]`, or as
+                the constructor.
+        """
+        if not _is_int(decay_epochs) or not 0 <= decay_epochs <= epochs:
+            raise ValueError(
+                f"`decay_epochs` must be an int in [0, epochs={epochs}]. Received: {decay_epochs!r}"
+            )
+        return cls(
+            initial_learning_rate,
+            decay_start_step=(epochs - decay_epochs) * steps_per_epoch,
+            decay_steps=max(1, decay_epochs * steps_per_epoch),
+        )
+
     def __call__(self, step):
         step = ops.cast(step, "float32")
         progress = (step - self.decay_start_step) / self.decay_steps

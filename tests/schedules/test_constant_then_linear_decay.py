@@ -54,3 +54,20 @@ def test_config_round_trip():
 def test_bad_arguments(arguments):
     with pytest.raises(ValueError):
         ConstantThenLinearDecay(**arguments)
+
+
+def test_over_epochs_keeps_the_rate_then_reaches_zero_at_the_last_step():
+    # 4 epochs of 10 steps, the last 3 decaying: constant to step 10, 0 at 40.
+    schedule = ConstantThenLinearDecay.over_epochs(
+        2e-4, epochs=4, decay_epochs=3, steps_per_epoch=10
+    )
+    expected = [2e-4 * min(1.0, max(0.0, 1 - (step - 10) / 30)) for step in (0, 10, 25, 40, 50)]
+    np.testing.assert_allclose(
+        [float(schedule(step)) for step in (0, 10, 25, 40, 50)], expected, rtol=1e-6
+    )
+    constant = ConstantThenLinearDecay.over_epochs(
+        2e-4, epochs=4, decay_epochs=0, steps_per_epoch=10
+    )
+    assert float(constant(40)) == pytest.approx(2e-4)
+    with pytest.raises(ValueError, match=r"decay_epochs.*\[0, epochs=4\]"):
+        ConstantThenLinearDecay.over_epochs(2e-4, epochs=4, decay_epochs=5, steps_per_epoch=10)
