@@ -27,15 +27,12 @@ Outputs: `<run_dir>/samples/epoch_NNN.png` (fixed z), `<run_dir>/loss_curves.png
 `<run_dir>/checkpoint.weights.h5` (each epoch), and `<export_dir>/` with the
 SavedModel, `model.onnx`, `manifest.json` and the final sample grid.
 
-Stabilizers are config fields (see `ganzoo.models.AdversarialModel` and
-`GAN.compile`): spectral normalization or no batch normalization in the
-discriminator, a gradient penalty (WGAN-GP, DRAGAN, R1, lazy), one-sided
-label smoothing, DiffAugment, annealed instance noise, and a moving average
-of the generator, which is then what is sampled and exported.
-
-Killed or crashed, the same command resumes; the precision follows the
-hardware (`--dtype-policy auto`), and the export is float32 either way: the
-run fields every recipe shares, `ganzoo.training.recipe_config.RecipeConfig`.
+Stabilizers are flags: spectral normalization or no batch normalization in
+the discriminator, unrolling, and those of every GAN recipe
+(`ganzoo.training.gan_recipe.GANRecipeConfig`: gradient penalties, label
+smoothing, DiffAugment, instance noise, the averaged generator). Killed or
+crashed, the same command resumes; exports are float32 whatever
+`--dtype-policy` trains in (`ganzoo.training.recipe_config.RecipeConfig`).
 """
 
 import dataclasses
@@ -58,11 +55,8 @@ CLASSIFIER_DIR = pathlib.Path(__file__).resolve().parents[1] / "exported" / "cla
 
 @dataclasses.dataclass(frozen=True)
 class Config(GANRecipeConfig):
-    # The training loop, Adam and the model's stabilizers:
-    # ganzoo.training.gan_recipe.GANRecipeConfig.
-    # Images never trained on that choose the best epoch by domain FID
-    # (ganzoo.training.recipe_training.generator_selection_callbacks); None: the
-    # last epoch is exported.
+    # Images never trained on that choose the epoch to export by domain FID
+    # (recipe_training.generator_selection_callbacks); None: the last epoch.
     validation_split: str | None = None
     evaluation_samples: int = 10_000
     early_stopping_patience: int | None = None
@@ -77,8 +71,7 @@ class Config(GANRecipeConfig):
     spectral_normalization: bool = False
     batch_normalization: bool = True
     # Unrolled GAN (Metz et al. 2017): the generator's loss looks this many
-    # plain gradient steps of size `unrolling_learning_rate` ahead of the
-    # discriminator; 0 turns it off.
+    # SGD steps of `unrolling_learning_rate` ahead of the discriminator; 0: off.
     unrolling_steps: int = 0
     unrolling_learning_rate: float | None = None
     grid_samples: int = 64

@@ -36,6 +36,7 @@ from ganzoo.data import load_unpaired_images
 from ganzoo.export import export_classifier
 from ganzoo.networks import DomainClassifier
 from ganzoo.training import recipe_config
+from ganzoo.training.recipe_training import check_export_path
 
 
 @dataclasses.dataclass(frozen=True)
@@ -143,6 +144,8 @@ def evaluate(classifier, config):
 
 def train(config):
     """Trains, evaluates and exports; returns `(classifier, test_accuracy, export_path)`."""
+    export_dir = config.export_dir or f"runs/classifiers/{config.dataset}"
+    check_export_path(export_dir, config.overwrite)  # before training, not after
     keras.utils.set_random_seed(config.seed)
     dataset, image_shape, class_names = load_training_data(config)
     classifier = DomainClassifier(
@@ -177,7 +180,7 @@ def train(config):
 
     export_path = export_classifier(
         classifier,
-        config.export_dir or f"runs/classifiers/{config.dataset}",
+        export_dir,
         dataset=config.dataset,
         class_names=class_names,
         test_accuracy=test_accuracy,

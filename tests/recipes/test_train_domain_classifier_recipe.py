@@ -101,3 +101,12 @@ def test_two_domain_classifier_from_unpaired_folders(tmp_path):
     manifest = json.loads((export_path / "manifest.json").read_text())
     assert manifest["test_accuracy"] == pytest.approx(accuracy)
     assert manifest["training_config"]["test_examples"] == 80
+
+
+def test_an_export_it_may_not_replace_stops_it_before_training(tmp_path, monkeypatch):
+    recipe = load_recipe("train_domain_classifier")
+    (tmp_path / "export").mkdir()
+    config = recipe.make_config("smoke", export_dir=str(tmp_path / "export"), overwrite=False)
+    monkeypatch.setattr(recipe, "load_training_data", lambda config: pytest.fail("trained"))
+    with pytest.raises(FileExistsError):
+        recipe.train(config)
