@@ -244,8 +244,9 @@ def write_table(records, path, summary):
 
         def cell(key, scale=1.0, digits=3, group=group):
             values = np.array([record["metrics"][key] for record in group]) * scale
-            spread = values.std(ddof=1) if len(values) > 1 else float("nan")
-            return f"{values.mean():.{digits}f} ± {spread:.{digits}f}"
+            if len(values) < 2:  # no spread from one seed
+                return f"{values.mean():.{digits}f} ± –"
+            return f"{values.mean():.{digits}f} ± {values.std(ddof=1):.{digits}f}"
 
         fids = [record["metrics"]["fid_domain"] for record in group]
         baseline = [record["metrics"]["fid_domain"] for record in groups.get("baseline", [])]
