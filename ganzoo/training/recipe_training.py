@@ -600,8 +600,8 @@ def generator_selection_callbacks(config, classifier_dir):
     `<run_dir>/best_generator.weights.h5` and restores it at the end, so
     the export is the best epoch's. Its state survives a crash
     (`<run_dir>/evaluation.json`), and `<run_dir>/evaluation.png` plots it
-    against the epoch; a run that starts without a backup
-    starts the selection afresh. With `config.early_stopping_patience`, a
+    against the epoch; a run that starts without a backup, or with
+    `config.fresh`, starts the selection afresh. With `config.early_stopping_patience`, a
     `keras.callbacks.EarlyStopping` ends training after that many epochs
     without a lower `fid_domain`.
 
@@ -641,7 +641,7 @@ def generator_selection_callbacks(config, classifier_dir):
     _, real_features = classifier.predict(images.astype("float32") / 127.5 - 1.0)
     state_path = os.path.join(config.run_dir, "evaluation.json")
     best_path = os.path.join(config.run_dir, "best_generator.weights.h5")
-    if not os.path.isdir(os.path.join(config.run_dir, "backup")):
+    if getattr(config, "fresh", False) or not os.path.isdir(os.path.join(config.run_dir, "backup")):
         # A fresh run: an earlier run's choice must not carry over.
         for path in (state_path, best_path):
             if os.path.exists(path):

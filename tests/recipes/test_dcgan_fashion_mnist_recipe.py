@@ -129,3 +129,28 @@ def test_smoke_preset_trains_on_real_fashion_mnist_and_exports(tmp_path):
     assert -1.0 <= images.min() and images.max() <= 1.0
     # The same seed gives the same latents in and out of TensorFlow.
     np.testing.assert_array_equal(images, generator.sample(4, seed=0))
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_an_earlier_runs_selection_carries_over_only_into_its_resumption(tmp_path, fresh):
+    from ganzoo.training.recipe_training import generator_selection_callbacks
+
+    recipe = load_recipe("dcgan_fashion_mnist")
+    (tmp_path / "backup").mkdir()  # the earlier run's backup: a resumption
+    (tmp_path / "evaluation.json").write_text("{}")
+    (tmp_path / "best_generator.weights.h5").write_text("")
+    config = recipe.make_config(
+        "smoke",
+        data_source="idx",
+        train_split="train[:50000]",
+        validation_split="train[59000:]",
+        run_dir=str(tmp_path),
+        fresh=fresh,
+    )
+    generator_selection_callbacks(config, recipe.CLASSIFIER_DIR / "fashion_mnist")
+    # --fresh discards the backup and must discard the choice made with it.
+    kept = (
+        (tmp_path / "evaluation.json").exists(),
+        (tmp_path / "best_generator.weights.h5").exists(),
+    )
+    assert kept == (not fresh, not fresh)
