@@ -7,49 +7,58 @@
 For each model (GAN, ConditionalGAN, SemiSupervisedGAN, CycleGAN), built with
 its recipe's networks, batch and optimizers (`recipes/dcgan_fashion_mnist.py`,
 `cgan_fashion_mnist.py`, `sgan_fashion_mnist.py`, and the `cpu` preset of
-`cyclegan_horse2zebra.py`), one process trains every setting of `SETTINGS`
-side by side: ganzoo in float32, with XLA, in mixed bfloat16 (with and
-without XLA), and the keras-io-style loop of `benchmarks/reference_loops.py`
-in float32 on the same networks, batches and optimizers. After a warm-up
-(tracing, XLA compilation, oneDNN kernel selection), the settings take turns:
-each round runs one block of `--block-steps` steps of every setting, in a
-rotated order, so background load hits all of them alike. A block is one
-`fit` call; its first step (a new iterator) is not timed. ms/step is the
-median over rounds of each block's mean; the ratio to the reference is the
-median over rounds of `reference ms / setting ms` (above 1: faster).
+`cyclegan_horse2zebra.py`; the recipe's `seed`, 0), one process trains every
+setting of `SETTINGS` side by side: ganzoo in float32, with XLA, in mixed
+bfloat16 (with and without XLA), and the keras-io-style loop of
+`benchmarks/reference_loops.py` in float32 on the same networks, batches and
+optimizers. After `--warmup-steps` untimed steps each (tracing, XLA
+compilation, oneDNN kernel selection), the settings take turns for
+`--rounds` rounds of one block of `--block-steps` steps each, in a rotated
+order, so background load hits all of them alike
+(`ganzoo.benchmarking.step_timer.train_interleaved`). A block is one `fit`
+call; its first step (a new iterator) is not timed. ms/step is the median
+over rounds of each block's mean; images/s counts both batches of the
+SemiSupervisedGAN and image pairs for CycleGAN; the ratio to the reference
+is the median over rounds of `reference ms / setting ms` (above 1: faster),
+with its minimum and maximum over rounds.
 
 A network takes its dtype policy when it is built, so the bfloat16 networks
 are built inside `ganzoo.training.precision.global_dtype_policy("mixed_bfloat16")` and
 train next to the float32 ones in the same process.
 
-Data: real batches, read once into memory and repeated, so the input
-pipeline is not measured: Fashion-MNIST through `ganzoo.data` for the three
-28x28 models, the sneaker -> ankle boot folders of
+Data: 16 real batches, read once into memory and repeated, so the input
+pipeline is not measured: Fashion-MNIST through the recipes' own loaders for
+the three 28x28 models, the sneaker -> ankle boot folders of
 `recipes/make_unpaired_fashion_mnist.py` for CycleGAN (`--data random` uses
-uniform noise of the same shapes instead).
+uniform noise of the same shapes instead, seeded with the recipe's seed).
 
 Peak memory: a CycleGAN step at 256x256 with the paper's networks (ResNet-9
 generators with 64 filters, 70x70 PatchGAN, batch 1, random images), each
-setting of `MEMORY_SETTINGS` in its own process, `ru_maxrss` after one
-warm-up step and `--memory-steps` timed steps.
+setting of `MEMORY_SETTINGS` in its own process: the peak resident set
+(`VmHWM`; the table says `ru_maxrss`) after one warm-up step and
+`--memory-steps` timed steps, and the resident set after the imports.
 """
 
 import argparse
 import dataclasses
-import importlib.util
 import json
 import os
 import pathlib
 import sys
 import time
 
+import numpy as np
+
+from ganzoo.benchmarking.benchmark_files import load_benchmark
+from ganzoo.benchmarking.in_memory_dataset import in_memory_dataset
 from ganzoo.benchmarking.machine import machine_facts
 from ganzoo.benchmarking.machine import other_python_processes
-from ganzoo.benchmarking.processes import current_rss_mib
+from ganzoo.benchmarking.processes import measure_peak_memory
 from ganzoo.benchmarking.processes import peak_rss_mib
 from ganzoo.benchmarking.processes import run_child
 from ganzoo.benchmarking.reports import median
-from ganzoo.benchmarking.reports import write_jsonl
+from ganzoo.benchmarking.reports import write_report
+from ganzoo.benchmarking.train_step_throughput_report import format_train_step_throughput_report
 from ganzoo.training import recipe_files
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
@@ -63,6 +72,9 @@ RECIPES = {
     "semi_supervised_gan": ("sgan_fashion_mnist", "default"),
     "cycle_gan": ("cyclegan_horse2zebra", "cpu"),
 }
+# A recipe without `steps_per_epoch` (one pass over the data) builds its
+# learning-rate schedules for epochs of this many steps.
+STEPS_PER_EPOCH = 1000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,30 +112,16 @@ MEMORY_SETTINGS = (
     Setting("ganzoo", "mixed_bfloat16"),
     REFERENCE,
 )
-
-
-def load_module(path):
-    """The Python file at `path` as a module (recipes and benchmarks are not packages)."""
-    path = pathlib.Path(path)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def load_recipe(model_name):
-    """The recipe module of `model_name`, loaded from `recipes/`."""
-    return recipe_files.load_recipe(RECIPES[model_name][0])
+SETTINGS_BY_NAME = {setting.name: setting for setting in (*SETTINGS, *MEMORY_SETTINGS)}
 
 
 def recipe_config(model_name, preset="default", **overrides):
     """The recipe `Config` the benchmark builds `model_name` from.
 
-    `preset="default"` is the recipe's own default (the `cpu` preset for
-    CycleGAN), `"smoke"` its tiny test preset, `"paper"` CycleGAN's default
-    (256x256, the paper's networks).
+    `preset`: `"default"` (the preset in `RECIPES`), `"smoke"` (tiny) or
+    `"paper"` (CycleGAN's recipe default: 256x256, the paper's networks).
     """
-    recipe = load_recipe(model_name)
+    recipe = recipe_files.load_recipe(RECIPES[model_name][0])
     if preset == "default":
         preset = RECIPES[model_name][1]
     elif preset == "paper":
@@ -143,61 +141,40 @@ def images_per_step(model_name, config):
     return config.batch_size
 
 
-def load_batches(model_name, config, data="real", num_batches=16, seed=0):
-    """`num_batches` training batches held in memory, repeated forever.
+def load_batches(model_name, config, data="real", num_batches=16):
+    """`num_batches` training batches held in memory, repeated forever (`in_memory_dataset`).
 
     Args:
         model_name: one of `MODELS`.
-        config: the recipe `Config`.
-        data: `"real"` (Fashion-MNIST, or CycleGAN's folders) or `"random"`
+        config: the recipe `Config`; its `seed` seeds the shuffle or the noise.
+        data: `"real"` (the recipe's own training data) or `"random"`
             (uniform noise in `[-1, 1]` of the same shapes, random labels).
         num_batches: int, distinct batches.
-        seed: int.
 
     Returns:
         `tf.data.Dataset` yielding what the model's `fit` takes.
+
+    Raises:
+        ValueError: for another `data`.
     """
-    import numpy as np
-    import tensorflow as tf
-
     if data == "random":
-        batches = _random_batches(model_name, config, num_batches, np.random.default_rng(seed))
-    elif data == "real":
-        dataset = _real_dataset(model_name, config, seed)
-        batches = list(dataset.take(num_batches).as_numpy_iterator())
-        if len(batches) < num_batches:
-            # A tiny `take` gives fewer batches; cycle through what there is.
-            batches = [batches[index % len(batches)] for index in range(num_batches)]
-    else:
-        raise ValueError(f"`data` must be 'real' or 'random'. Received: {data!r}")
-    stacked = tf.nest.map_structure(lambda *arrays: np.stack(arrays), *batches)
-    return tf.data.Dataset.from_tensor_slices(stacked).repeat().prefetch(2)
+        rng = np.random.default_rng(config.seed)
+        return in_memory_dataset(_random_batches(model_name, config, num_batches, rng), num_batches)
+    if data == "real":
+        return in_memory_dataset(_real_dataset(model_name, config).as_numpy_iterator(), num_batches)
+    raise ValueError(f"`data` must be 'real' or 'random'. Received: {data!r}")
 
 
-def _real_dataset(model_name, config, seed):
-    from ganzoo.data import load_image_dataset
-    from ganzoo.data import load_semi_supervised_dataset
+def _real_dataset(model_name, config):
+    """The recipe's training batches (the CycleGAN recipe makes the same call inline)."""
     from ganzoo.data import load_unpaired_dataset
+    from ganzoo.training.gan_recipe import load_gan_dataset
 
     if model_name in ("gan", "conditional_gan"):
-        return load_image_dataset(
-            config.dataset,
-            batch_size=config.batch_size * config.discriminator_steps,
-            with_labels=model_name == "conditional_gan",
-            seed=seed,
-            source=config.data_source,
-            take=config.take,
-        )
+        return load_gan_dataset(config, with_labels=model_name == "conditional_gan")
     if model_name == "semi_supervised_gan":
-        return load_semi_supervised_dataset(
-            config.dataset,
-            num_labels=config.num_labels,
-            batch_size=config.batch_size,
-            labelled_batch_size=config.labelled_batch_size,
-            seed=seed,
-            source=config.data_source,
-            take=config.take,
-        ).dataset
+        recipe = recipe_files.load_recipe(RECIPES[model_name][0])
+        return recipe.load_training_data(config).dataset
     return load_unpaired_dataset(
         config.dataset,
         split="train",
@@ -205,40 +182,35 @@ def _real_dataset(model_name, config, seed):
         image_size=config.image_size,
         load_size=config.load_size,
         batch_size=config.batch_size,
-        seed=seed,
+        seed=config.seed,
         take=config.take,
     )
 
 
 def _random_batches(model_name, config, num_batches, rng):
-    from ganzoo.data.semi_supervised import LABELLED_IMAGES
-    from ganzoo.data.semi_supervised import LABELS
-    from ganzoo.data.semi_supervised import UNLABELLED_IMAGES
+    from ganzoo.data import semi_supervised
 
-    def images(batch_size, shape):
-        return rng.uniform(-1.0, 1.0, (batch_size, *shape)).astype("float32")
+    def images(batch_size, size=28, channels=1):
+        return rng.uniform(-1.0, 1.0, (batch_size, size, size, channels)).astype("float32")
 
     def labels(batch_size):
         return rng.integers(0, 10, batch_size).astype("int32")
 
-    batches = []
-    for _ in range(num_batches):
+    def batch():
         if model_name == "gan":
-            batches.append(images(config.batch_size, (28, 28, 1)))
-        elif model_name == "conditional_gan":
-            batches.append((images(config.batch_size, (28, 28, 1)), labels(config.batch_size)))
-        elif model_name == "semi_supervised_gan":
-            batches.append(
-                {
-                    UNLABELLED_IMAGES: images(config.batch_size, (28, 28, 1)),
-                    LABELLED_IMAGES: images(config.labelled_batch_size, (28, 28, 1)),
-                    LABELS: labels(config.labelled_batch_size),
-                }
-            )
-        else:
-            shape = (config.image_size, config.image_size, 3)
-            batches.append((images(config.batch_size, shape), images(config.batch_size, shape)))
-    return batches
+            return images(config.batch_size)
+        if model_name == "conditional_gan":
+            return images(config.batch_size), labels(config.batch_size)
+        if model_name == "semi_supervised_gan":
+            return {
+                semi_supervised.UNLABELLED_IMAGES: images(config.batch_size),
+                semi_supervised.LABELLED_IMAGES: images(config.labelled_batch_size),
+                semi_supervised.LABELS: labels(config.labelled_batch_size),
+            }
+        size = config.image_size
+        return images(config.batch_size, size, 3), images(config.batch_size, size, 3)
+
+    return [batch() for _ in range(num_batches)]
 
 
 def build_trainer(model_name, config, setting):
@@ -256,13 +228,14 @@ def build_trainer(model_name, config, setting):
     from ganzoo.training.precision import global_dtype_policy
 
     keras.utils.set_random_seed(config.seed)
-    recipe = load_recipe(model_name)
+    recipe = recipe_files.load_recipe(RECIPES[model_name][0])
     with global_dtype_policy(setting.dtype_policy):
         # The recipe's own networks and, for ganzoo, its own model and optimizers.
         networks = recipe.build_networks(config)
         if setting.implementation == "ganzoo":
             config = dataclasses.replace(config, jit_compile=setting.jit_compile)
-            model = recipe.build(config, config.steps_per_epoch or 1000, networks=networks)
+            steps_per_epoch = config.steps_per_epoch or STEPS_PER_EPOCH
+            model = recipe.build(config, steps_per_epoch, networks=networks)
         elif setting.implementation == "reference":
             model = _reference_model(model_name, config, networks, setting.jit_compile)
         else:
@@ -270,31 +243,14 @@ def build_trainer(model_name, config, setting):
     return model, networks
 
 
-def _adam(config):
-    import keras
-
-    return keras.optimizers.Adam(config.learning_rate, beta_1=config.beta_1)
-
-
-def _cycle_gan_adam(config):
-    """The recipe's optimizer: Adam with the constant-then-linear-decay schedule."""
+def _reference_model(model_name, config, networks, jit_compile):
+    """The `reference_loops.py` model of `model_name`, compiled with the recipe's optimizers."""
     import keras
 
     from ganzoo.schedules import ConstantThenLinearDecay
+    from ganzoo.training.optimizers import two_time_scale_optimizers
 
-    steps_per_epoch = config.steps_per_epoch or 1000
-    learning_rate = ConstantThenLinearDecay(
-        config.learning_rate,
-        decay_start_step=(config.epochs - config.decay_epochs) * steps_per_epoch,
-        decay_steps=max(1, config.decay_epochs * steps_per_epoch),
-    )
-    return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
-
-
-def _reference_model(model_name, config, networks, jit_compile):
-    import keras
-
-    reference_loops = load_module(REPO / "benchmarks" / "reference_loops.py")
+    reference_loops = load_benchmark("reference_loops")
     if model_name == "cycle_gan":
         model = reference_loops.ReferenceCycleGAN(
             **networks,
@@ -304,11 +260,22 @@ def _reference_model(model_name, config, networks, jit_compile):
             pool_size=config.pool_size,
             seed=config.seed,
         )
+
+        def adam():
+            # The recipe's optimizer: Adam, its rate constant, then decaying linearly to 0.
+            learning_rate = ConstantThenLinearDecay.over_epochs(
+                config.learning_rate,
+                epochs=config.epochs,
+                decay_epochs=config.decay_epochs,
+                steps_per_epoch=config.steps_per_epoch or STEPS_PER_EPOCH,
+            )
+            return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
+
         model.compile(
-            gen_G_optimizer=_cycle_gan_adam(config),
-            gen_F_optimizer=_cycle_gan_adam(config),
-            disc_X_optimizer=_cycle_gan_adam(config),
-            disc_Y_optimizer=_cycle_gan_adam(config),
+            gen_G_optimizer=adam(),
+            gen_F_optimizer=adam(),
+            disc_X_optimizer=adam(),
+            disc_Y_optimizer=adam(),
             jit_compile=jit_compile,
         )
         return model
@@ -324,70 +291,32 @@ def _reference_model(model_name, config, networks, jit_compile):
             unsupervised_weight=config.unsupervised_weight,
             seed=config.seed,
         )
-        model.compile(d_optimizer=_adam(config), g_optimizer=_adam(config), jit_compile=jit_compile)
+        # The recipe's Adam pair at its constant rate (no `decay_epochs`), Adam's beta_2.
+        d_optimizer, g_optimizer = two_time_scale_optimizers(
+            config.learning_rate, None, config.beta_1, beta_2=0.999
+        )
+        model.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, jit_compile=jit_compile)
         return model
     if config.generator_loss != "non_saturating":
         raise ValueError("The reference GAN loops use the non-saturating loss.")
-    reference_class = (
-        reference_loops.ReferenceGAN
-        if model_name == "gan"
-        else reference_loops.ReferenceConditionalGAN
-    )
+    reference_class = {
+        "gan": reference_loops.ReferenceGAN,
+        "conditional_gan": reference_loops.ReferenceConditionalGAN,
+    }[model_name]
     model = reference_class(
         networks["discriminator"], networks["generator"], config.latent_dim, seed=config.seed
     )
+    # The recipe's Adam pair, as `ganzoo.training.gan_recipe.build_gan` makes it.
+    d_optimizer, g_optimizer = two_time_scale_optimizers(
+        config.learning_rate, config.discriminator_learning_rate, config.beta_1, config.beta_2
+    )
     model.compile(
-        d_optimizer=_adam(config),
-        g_optimizer=_adam(config),
+        d_optimizer=d_optimizer,
+        g_optimizer=g_optimizer,
         loss_fn=keras.losses.BinaryCrossentropy(from_logits=True),
         jit_compile=jit_compile,
     )
     return model
-
-
-def _step_timer():
-    import keras
-
-    class StepTimer(keras.callbacks.Callback):
-        """Records the time at the end of every step, after the step has finished."""
-
-        def __init__(self):
-            super().__init__()
-            self.times = []
-            self.logs = {}
-
-        def on_train_batch_end(self, batch, logs=None):
-            # Reading the logs waits for the step's results.
-            self.logs = {
-                name: float(keras.ops.convert_to_numpy(value))
-                for name, value in (logs or {}).items()
-            }
-            self.times.append(time.perf_counter())
-
-    return StepTimer()
-
-
-def run_block(model, dataset, steps):
-    """Trains `steps + 1` steps in one `fit`; returns `(seconds of the last steps, logs)`.
-
-    The first step of the call (which starts a new iterator) is not timed.
-    """
-    timer = _step_timer()
-    model.fit(
-        dataset,
-        epochs=1,
-        steps_per_epoch=steps + 1,
-        callbacks=[timer],
-        shuffle=False,
-        verbose=0,
-    )
-    return timer.times[-1] - timer.times[0], timer.logs
-
-
-def _weights(networks):
-    import numpy as np
-
-    return [np.array(weight) for network in networks.values() for weight in network.weights]
 
 
 def measure_model(
@@ -399,7 +328,6 @@ def measure_model(
     warmup_steps=3,
     data="real",
     num_batches=16,
-    config_overrides=None,
 ):
     """Trains every setting of one model side by side in this process and times its steps.
 
@@ -413,82 +341,41 @@ def measure_model(
         warmup_steps: int, untimed steps per setting before the first round.
         data: `"real"` or `"random"`, see `load_batches`.
         num_batches: int, distinct in-memory batches.
-        config_overrides: optional dict of recipe config fields to override.
 
     Returns:
         dict with `model`, `config` (the recipe fields used), `images_per_step`,
         `peak_rss_mib` (this process, all settings) and `rows`: one dict per
-        setting with `setting`, `ms_per_step`, `images_per_second`,
-        `ratio_vs_reference` (median of per-round `reference ms / ms`, with
-        `ratio_min`/`ratio_max`), `block_ms` (every block), `warmup_seconds`,
-        the final `logs` (the last block's means), `finite_losses` and
-        `weights_changed`.
+        setting with `setting`, `timed_steps`, `ms_per_step` (median of
+        `block_ms`), `images_per_second` and `train_interleaved`'s timings.
     """
-    import math
-
-    import numpy as np
+    from ganzoo.benchmarking.step_timer import train_interleaved
 
     settings = SETTINGS if settings is None else tuple(settings)
-    config = recipe_config(model_name, preset, **(config_overrides or {}))
+    config = recipe_config(model_name, preset)
     dataset = load_batches(model_name, config, data=data, num_batches=num_batches)
     batch_images = images_per_step(model_name, config)
-    trainers = {}
-    for setting in settings:
-        model, networks = build_trainer(model_name, config, setting)
-        initial_weights = _weights(networks)
-        start = time.perf_counter()
-        run_block(model, dataset, warmup_steps)
-        trainers[setting] = {
-            "model": model,
-            "networks": networks,
-            "initial_weights": initial_weights,
-            "warmup_seconds": time.perf_counter() - start,
-            "block_ms": [],
-            "logs": {},
-        }
-
-    order = list(settings)
-    for round_index in range(rounds):
-        rotation = round_index % len(order)
-        for setting in order[rotation:] + order[:rotation]:
-            state = trainers[setting]
-            seconds, state["logs"] = run_block(state["model"], dataset, block_steps)
-            state["block_ms"].append(1000.0 * seconds / block_steps)
-
-    reference_ms = trainers[REFERENCE]["block_ms"] if REFERENCE in trainers else None
+    timings = train_interleaved(
+        {setting: build_trainer(model_name, config, setting) for setting in settings},
+        dataset,
+        rounds,
+        block_steps,
+        warmup_steps,
+        reference=REFERENCE if REFERENCE in settings else None,
+    )
     rows = []
-    for setting in settings:
-        state = trainers[setting]
-        ms_per_step = median(state["block_ms"])
+    for setting, timing in timings.items():
+        ms_per_step = median(timing["block_ms"])
         row = {
             "model": model_name,
             "setting": setting.name,
             "implementation": setting.implementation,
             "dtype_policy": setting.dtype_policy,
             "jit_compile": setting.jit_compile,
-            "timed_steps": len(state["block_ms"]) * block_steps,
+            "timed_steps": len(timing["block_ms"]) * block_steps,
             "ms_per_step": ms_per_step,
             "images_per_second": 1000.0 * batch_images / ms_per_step,
-            "block_ms": state["block_ms"],
-            "warmup_seconds": state["warmup_seconds"],
-            "logs": state["logs"],
-            "finite_losses": all(math.isfinite(value) for value in state["logs"].values()),
-            "weights_changed": any(
-                not np.array_equal(before, after)
-                for before, after in zip(
-                    state["initial_weights"], _weights(state["networks"]), strict=True
-                )
-            ),
         }
-        if reference_ms:
-            ratios = [
-                reference / own
-                for reference, own in zip(reference_ms, state["block_ms"], strict=True)
-            ]
-            row.update(
-                ratio_vs_reference=median(ratios), ratio_min=min(ratios), ratio_max=max(ratios)
-            )
-        rows.append(row)
+        rows.append({**row, **timing})
     return {
         "model": model_name,
         "config": dataclasses.asdict(config),
@@ -503,7 +390,7 @@ def measure_model(
     }
 
 
-def measure_cycle_gan_memory(setting, preset="paper", steps=2, config_overrides=None):
+def measure_cycle_gan_memory(setting, preset="paper", steps=2):
     """Peak RSS and step time of a CycleGAN step; run it alone in a fresh process.
 
     One untimed warm-up step (tracing), then `steps` timed ones. Random
@@ -514,11 +401,17 @@ def measure_cycle_gan_memory(setting, preset="paper", steps=2, config_overrides=
         dict with `setting`, `image_size`, `ms_per_step`, `baseline_rss_mib`
         (after imports, before building), `peak_rss_mib` and the last `logs`.
     """
-    config = recipe_config("cycle_gan", preset, **(config_overrides or {}))
-    baseline_rss_mib = current_rss_mib()
-    dataset = load_batches("cycle_gan", config, data="random", num_batches=4)
-    model, _ = build_trainer("cycle_gan", config, setting)
-    seconds, logs = run_block(model, dataset, steps)
+    from ganzoo.benchmarking.step_timer import time_fit_steps
+
+    config = recipe_config("cycle_gan", preset)
+    memory = measure_peak_memory(
+        lambda: (
+            load_batches("cycle_gan", config, data="random", num_batches=4),
+            build_trainer("cycle_gan", config, setting)[0],
+        ),
+        lambda loaded: time_fit_steps(loaded[1], loaded[0], steps),
+    )
+    seconds, logs = memory["result"]
     return {
         "setting": setting.name,
         "image_size": config.image_size,
@@ -528,133 +421,10 @@ def measure_cycle_gan_memory(setting, preset="paper", steps=2, config_overrides=
         "batch_size": config.batch_size,
         "steps": steps,
         "ms_per_step": 1000.0 * seconds / steps,
-        "baseline_rss_mib": baseline_rss_mib,
-        # The kernel's high-water mark can miss an RSS already observed (it is
-        # not updated on every release path); the peak is at least that.
-        "peak_rss_mib": max(peak_rss_mib(), baseline_rss_mib),
+        "baseline_rss_mib": memory["baseline_rss_mib"],
+        "peak_rss_mib": memory["peak_rss_mib"],
         "logs": logs,
     }
-
-
-def _setting_from_name(name):
-    for setting in (*SETTINGS, *MEMORY_SETTINGS):
-        if setting.name == name:
-            return setting
-    raise ValueError(f"Unknown setting {name!r}.")
-
-
-READING_NOTE = (
-    "Reading the ratios: the reference loops are the keras-io examples' shape. Their "
-    "GAN and ConditionalGAN run the discriminator once on real and generated images "
-    "concatenated (one batch of 2m), where ganzoo runs it on each half: with batch "
-    "normalization in the discriminator the two are different math, and the "
-    "concatenated pass lets the discriminator separate real from fake through the "
-    "batch statistics (the reference's final d_loss and g_loss both near 0 show it: "
-    "the generator's batch, normalized on its own, scores as real). ganzoo pays one "
-    "more, smaller convolution call per layer for the paper's behaviour. XLA on this "
-    "CPU compiles convolutions to Eigen instead of oneDNN, so it is slower for the "
-    "DCGAN-family networks and faster for CycleGAN's small-image ResNet, whose step "
-    "is dominated by many small ops that XLA fuses."
-)
-
-MODEL_TITLES = {
-    "gan": "GAN (DCGAN, Fashion-MNIST 28x28)",
-    "conditional_gan": "ConditionalGAN (Fashion-MNIST 28x28)",
-    "semi_supervised_gan": "SemiSupervisedGAN (Fashion-MNIST 28x28)",
-    "cycle_gan": "CycleGAN (`cpu` preset, 32x32)",
-}
-
-
-def format_report(results, memory_rows, facts, command, notes=()):
-    """The Markdown report: machine, command, one table per model, the memory table."""
-    lines = [
-        "# Train-step throughput: ganzoo vs. a plain keras-io loop",
-        "",
-        f"Machine: {facts['cpu']}, {facts['cpu_count']} logical CPUs, {facts['memory']}; "
-        f"Python {facts['python']}, TensorFlow {facts['versions']['tensorflow']}, "
-        f"Keras {facts['versions']['keras']}, "
-        "no GPU.",
-        "",
-        "Command:",
-        "",
-        "```bash",
-        command,
-        "```",
-        "",
-    ]
-    for note in notes:
-        lines += [note, ""]
-    for result in results:
-        config = result["config"]
-        lines += [
-            f"## {MODEL_TITLES[result['model']]}",
-            "",
-            f"Batch: {_batch_description(result['model'], config)}; "
-            f"{result['rounds']} rounds of {result['block_steps']} timed steps per setting "
-            f"after {result['warmup_steps']} warm-up steps; {result['data']} data. "
-            f"Peak RSS of the process holding all its settings: "
-            f"{result['peak_rss_mib']:.0f} MiB. Load average at the end: "
-            f"{result['load_average'][0]:.2f}.",
-            "",
-            f"| setting | ms/step | {_unit(result['model'])}/s | ratio vs. reference "
-            "(min-max over rounds) | warm-up s | final d_loss | final g_loss |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for row in result["rows"]:
-            ratio = (
-                f"{row['ratio_vs_reference']:.2f} ({row['ratio_min']:.2f}-{row['ratio_max']:.2f})"
-                if "ratio_vs_reference" in row
-                else "-"
-            )
-            lines.append(
-                f"| {row['setting']} | {row['ms_per_step']:.1f} | "
-                f"{row['images_per_second']:.0f} | {ratio} | {row['warmup_seconds']:.1f} | "
-                f"{row['logs'].get('d_loss', float('nan')):.3f} | "
-                f"{row['logs'].get('g_loss', float('nan')):.3f} |"
-            )
-        lines.append("")
-    if memory_rows:
-        first = memory_rows[0]
-        lines += [
-            "## Peak memory of a CycleGAN step at 256x256",
-            "",
-            f"The paper's networks (ResNet generators with {first['num_residual_blocks']} "
-            f"blocks and {first['generator_filters']} filters, PatchGAN with "
-            f"{first['discriminator_layers']} layers, i.e. 70x70), batch "
-            f"{first['batch_size']}, a 50-image pool, random images; each row in its own "
-            f"process, `ru_maxrss` after one warm-up step and {first['steps']} timed steps. "
-            "Baseline: RSS after the imports, before building anything.",
-            "",
-            "| setting | ms/step | image pairs/s | baseline RSS (MiB) | peak RSS (MiB) | d_loss |",
-            "|---|---|---|---|---|---|",
-        ]
-        for row in memory_rows:
-            lines.append(
-                f"| {row['setting']} | {row['ms_per_step']:.0f} | "
-                f"{1000.0 * row['batch_size'] / row['ms_per_step']:.3f} | "
-                f"{row['baseline_rss_mib']:.0f} | {row['peak_rss_mib']:.0f} | "
-                f"{row['logs'].get('d_loss', float('nan')):.3f} |"
-            )
-        lines.append("")
-    return "\n".join(lines)
-
-
-def _unit(model_name):
-    return "image pairs" if model_name == "cycle_gan" else "images"
-
-
-def _batch_description(model_name, config):
-    if model_name == "semi_supervised_gan":
-        return (
-            f"{config['batch_size']} unlabelled + {config['labelled_batch_size']} labelled "
-            "images (both counted in images/s)"
-        )
-    if model_name == "cycle_gan":
-        return (
-            f"{config['batch_size']} (x, y) pair of {config['image_size']}x"
-            f"{config['image_size']} images"
-        )
-    return f"{config['batch_size']} images"
 
 
 def main(argv=None):
@@ -684,38 +454,20 @@ def main(argv=None):
         print(json.dumps(result))
         return
     if args.one_memory:
+        setting = SETTINGS_BY_NAME[args.one_memory]
         preset = "paper" if args.preset == "default" else "smoke"
-        print(
-            json.dumps(
-                measure_cycle_gan_memory(
-                    _setting_from_name(args.one_memory), preset=preset, steps=args.memory_steps
-                )
-            )
-        )
+        print(json.dumps(measure_cycle_gan_memory(setting, preset=preset, steps=args.memory_steps)))
         return
 
-    common = ["--preset", args.preset, "--data", args.data]
     started = time.perf_counter()
     other_jobs = other_python_processes("train_step_throughput")
+    # Every child gets every option; each reads those of its own measurement.
+    options = ["--preset", args.preset, "--data", args.data, "--rounds", str(args.rounds)]
+    options += ["--block-steps", str(args.block_steps), "--warmup-steps", str(args.warmup_steps)]
+    options += ["--memory-steps", str(args.memory_steps)]
     results = []
     for model_name in args.models:
-        results.append(
-            run_child(
-                __file__,
-                cwd=REPO,
-                arguments=[
-                    "--one-model",
-                    model_name,
-                    *common,
-                    "--rounds",
-                    str(args.rounds),
-                    "--block-steps",
-                    str(args.block_steps),
-                    "--warmup-steps",
-                    str(args.warmup_steps),
-                ],
-            )
-        )
+        results.append(run_child(__file__, ["--one-model", model_name, *options], cwd=REPO))
         for row in results[-1]["rows"]:
             print(
                 f"{model_name:20s} {row['setting']:32s} {row['ms_per_step']:8.1f} ms/step "
@@ -723,22 +475,9 @@ def main(argv=None):
                 flush=True,
             )
     memory_rows = []
-    if args.memory:
-        for setting in MEMORY_SETTINGS:
-            memory_rows.append(
-                run_child(
-                    __file__,
-                    cwd=REPO,
-                    arguments=[
-                        "--one-memory",
-                        setting.name,
-                        *common,
-                        "--memory-steps",
-                        str(args.memory_steps),
-                    ],
-                )
-            )
-            print(memory_rows[-1], flush=True)
+    for setting in MEMORY_SETTINGS if args.memory else ():
+        memory_rows.append(run_child(__file__, ["--one-memory", setting.name, *options], cwd=REPO))
+        print(memory_rows[-1], flush=True)
     other_jobs += [
         job for job in other_python_processes("train_step_throughput") if job not in other_jobs
     ]
@@ -746,18 +485,11 @@ def main(argv=None):
     command = "python benchmarks/train_step_throughput.py " + " ".join(
         sys.argv[1:] if argv is None else argv
     )
-    notes = [f"Wall time of the whole run: {minutes:.1f} min.", READING_NOTE]
-    if other_jobs:
-        notes.append(
-            "Other Python jobs were running on the same 2 cores during the run (the "
-            "interleaved rounds expose every setting to them alike; absolute ms/step are "
-            "slower than on an idle machine): " + "; ".join(f"`{job}`" for job in other_jobs[:6])
-        )
-    report = format_report(results, memory_rows, machine_facts(), command.strip(), notes)
-    output = pathlib.Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.with_suffix(".md").write_text(report + "\n")
-    write_jsonl([*results, *({"memory": row} for row in memory_rows)], output.with_suffix(".jsonl"))
+    report = format_train_step_throughput_report(
+        results, memory_rows, machine_facts(), command.strip(), minutes, other_jobs
+    )
+    records = [*results, *({"memory": row} for row in memory_rows)]
+    write_report(pathlib.Path(args.output).with_suffix(".md"), report, records)
     print(report)
 
 

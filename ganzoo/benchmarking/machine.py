@@ -77,3 +77,36 @@ def other_python_processes(exclude, max_length=160):
         if command and "python" in command.split(" ")[0] and exclude not in command:
             commands.append(command[:max_length])
     return commands
+
+
+def runtime_facts():
+    """`machine_facts()` and the thread settings TensorFlow and onnxruntime start with.
+
+    Imports TensorFlow and onnxruntime.
+
+    Returns:
+        dict: the keys of `machine_facts()`, `onnxruntime_providers`, the
+        defaults of an `onnxruntime.SessionOptions` (`onnxruntime_intra_op_num_threads`,
+        `onnxruntime_inter_op_num_threads`, `onnxruntime_execution_mode`,
+        `onnxruntime_graph_optimization_level`), TensorFlow's
+        `tensorflow_intra_op_threads` and `tensorflow_inter_op_threads` (0:
+        one per logical CPU) and `tf_enable_onednn_opts` (the environment
+        variable, or `"unset (on)"`).
+    """
+    import onnxruntime
+    import tensorflow as tf
+
+    options = onnxruntime.SessionOptions()
+    return {
+        **machine_facts(),
+        "onnxruntime_providers": onnxruntime.get_available_providers(),
+        "onnxruntime_intra_op_num_threads": options.intra_op_num_threads,
+        "onnxruntime_inter_op_num_threads": options.inter_op_num_threads,
+        "onnxruntime_execution_mode": str(options.execution_mode).split(".")[-1],
+        "onnxruntime_graph_optimization_level": str(options.graph_optimization_level).split(".")[
+            -1
+        ],
+        "tensorflow_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
+        "tensorflow_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
+        "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "unset (on)"),
+    }

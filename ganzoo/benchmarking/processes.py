@@ -5,6 +5,7 @@ import os
 import resource
 import subprocess
 import sys
+import time
 
 
 def run_child(script, arguments, cwd=None):
@@ -35,6 +36,51 @@ def run_child(script, arguments, cwd=None):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def measure_peak_memory(load, run, calls=1):
+    """What loading something and running it costs this process in memory.
+
+    Call it in a fresh process (`run_child`) that has imported what the
+    measurement needs and nothing else, so that the baseline is those
+    imports and the peak is the process's own.
+
+    Args:
+        load: callable of no arguments; loads what `run` runs (a model, a
+            runtime session) and returns it.
+        run: callable taking what `load` returned: one call (or one block of
+            steps) of the work.
+        calls: int >= 1, how often `run` is called.
+
+    Returns:
+        dict with `baseline_rss_mib` (resident set before `load`),
+        `load_seconds`, `threads` (OS threads after the first call, None
+        without `/proc`), `peak_rss_mib` (`peak_rss_mib()` after the last
+        call, at least the baseline: the kernel's high-water mark can miss
+        an RSS already observed), `ru_maxrss_mib` (`getrusage`'s figure, for
+        comparison) and `result` (what the last call of `run` returned).
+
+    Raises:
+        ValueError: if `calls` is below 1.
+    """
+    if calls < 1:
+        raise ValueError(f"`calls` must be at least 1. Received: {calls!r}.")
+    baseline_rss_mib = current_rss_mib()
+    start = time.perf_counter()
+    loaded = load()
+    load_seconds = time.perf_counter() - start
+    result = run(loaded)
+    threads = thread_count()
+    for _ in range(calls - 1):
+        result = run(loaded)
+    return {
+        "baseline_rss_mib": baseline_rss_mib,
+        "load_seconds": load_seconds,
+        "threads": threads,
+        "peak_rss_mib": max(peak_rss_mib(), baseline_rss_mib or 0.0),
+        "ru_maxrss_mib": _ru_maxrss_mib(),
+        "result": result,
+    }
+
+
 def peak_rss_mib():
     """Peak resident memory of this process, MiB.
 
@@ -45,8 +91,7 @@ def peak_rss_mib():
     """
     peak = _proc_status_mib("VmHWM:")
     if peak is None:
-        # ru_maxrss is in KiB on Linux.
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = _ru_maxrss_mib()
     return peak
 
 
@@ -72,3 +117,8 @@ def _proc_status_mib(field):
     except OSError:
         pass
     return None
+
+
+def _ru_maxrss_mib():
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -34,3 +34,55 @@ def existing_summary(path):
 def write_jsonl(rows, path):
     """Writes one JSON object per line (the machine-readable twin of a report)."""
     pathlib.Path(path).write_text("".join(json.dumps(row) + "\n" for row in rows))
+
+
+def markdown_table(columns, rows):
+    """The lines of a Markdown table: header, rule, one line per row.
+
+    Args:
+        columns: list of str, the header cells.
+        rows: list of lists of str, each as long as `columns`; a cell that
+            holds a `|` must escape it (`\\|`).
+
+    Returns:
+        list of str, without a trailing blank line.
+
+    Raises:
+        ValueError: if a row has another number of cells than `columns`.
+
+    Example:
+
+    >>> markdown_table(["model", "ms"], [["gan", "1.5"]])
+    ['| model | ms |', '|---|---|', '| gan | 1.5 |']
+    """
+    for row in rows:
+        if len(row) != len(columns):
+            raise ValueError(
+                f"Each row must have {len(columns)} cells, one per column of {columns}. "
+                f"Received: {row}."
+            )
+    return [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(row) + " |" for row in rows),
+    ]
+
+
+def write_report(markdown_path, markdown, rows):
+    """Writes a report: its Markdown and, beside it with `.jsonl`, its rows.
+
+    Args:
+        markdown_path: `str` or `pathlib.Path` of the Markdown file; missing
+            parent directories are created.
+        markdown: str, the report without its final newline.
+        rows: list of JSON-serializable dicts, see `write_jsonl`.
+
+    Returns:
+        `pathlib.Path` of the JSONL file.
+    """
+    markdown_path = pathlib.Path(markdown_path)
+    markdown_path.parent.mkdir(parents=True, exist_ok=True)
+    markdown_path.write_text(markdown + "\n")
+    jsonl_path = markdown_path.with_suffix(".jsonl")
+    write_jsonl(rows, jsonl_path)
+    return jsonl_path

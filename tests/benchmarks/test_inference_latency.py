@@ -1,6 +1,5 @@
 """`benchmarks/inference_latency.py` runs end to end on a tiny export; timings are not asserted."""
 
-import importlib.util
 import json
 import pathlib
 
@@ -8,21 +7,22 @@ import keras
 import numpy as np
 import pytest
 
+from ganzoo.benchmarking.benchmark_files import load_benchmark
+from ganzoo.benchmarking.inference_backend import InferenceBackend
+from ganzoo.benchmarking.inference_latency_report import format_inference_latency_report
+from ganzoo.benchmarking.quantized_copy import calibration_batches
+from ganzoo.benchmarking.quantized_copy import quantized_copy
+from ganzoo.benchmarking.reports import SUMMARY_END
+from ganzoo.benchmarking.reports import SUMMARY_START
 from ganzoo.export.generator_export import export_generator
+from ganzoo.runtime import OnnxGenerator
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "benchmarks" / "inference_latency.py"
+RESULTS = REPO / "benchmarks" / "results" / "inference_latency.md"
 LATENT_DIM = 8
+TABLES = ("latency", "memory", "sizes", "generator_quality", "translation_quality", "investigation")
 
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("inference_latency", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-benchmark = _load_script()
+benchmark = load_benchmark("inference_latency")
 
 
 def _tiny_fashion_generator():
@@ -122,27 +122,76 @@ def test_runs_on_a_tiny_export_and_writes_every_row(tiny_export, tmp_path):
     assert tables == {"latency", "memory", "sizes", "generator_quality"}
 
 
-def test_rounds_interleave_the_backends_in_rotated_order():
-    calls = []
-    runners = {name: (lambda inputs, name=name: calls.append(name) or name) for name in "ABC"}
-    schedule = benchmark.Schedule(rounds=3, seconds=0, warmup=1, block_seconds=0, pause=0)
-    times, block_medians, outputs = benchmark.time_backends(runners, {}, schedule)
-    # Each runner's output call and warm-up call, then rounds ABC, BCA, CAB, where a
-    # block is one untimed call and one timed call.
-    assert calls == list("AABBCC") + [name for name in "ABCBCACAB" for _ in range(2)]
-    assert {name: len(values) for name, values in times.items()} == {"A": 3, "B": 3, "C": 3}
-    assert {name: len(values) for name, values in block_medians.items()} == {
-        "A": 3,
-        "B": 3,
-        "C": 3,
+@pytest.mark.large
+def test_a_quantized_copy_leaves_the_export_as_it_was(tiny_export, tmp_path):
+    before = sorted(path.name for path in tiny_export.iterdir())
+    manifest_text = (tiny_export / "manifest.json").read_text()
+    batches, description = calibration_batches(tiny_export, num_batches=2, batch_size=4, seed=3)
+    assert description == "8 inputs drawn as for the timing (seed 3)"
+    copy = quantized_copy(tiny_export, tmp_path / "copy", "static", batches, description)
+    assert sorted(path.name for path in tiny_export.iterdir()) == before
+    assert (tiny_export / "manifest.json").read_text() == manifest_text
+    # The copy has no SavedModel; its int8 graph opens like any export's.
+    assert not (copy / "saved_model").exists()
+    int8 = OnnxGenerator(copy, backend="onnxruntime_int8").sample(4, seed=0)
+    float32 = OnnxGenerator(tiny_export).sample(4, seed=0)
+    assert int8.shape == float32.shape and np.abs(int8 - float32).mean() < 0.05
+    with pytest.raises(FileExistsError):
+        quantized_copy(tiny_export, copy, "dynamic", batches, description)
+
+
+def test_the_committed_tables_are_written_again_from_their_records():
+    """The Markdown writer still writes the committed tables, line by line, from the JSONL."""
+    rows = [json.loads(line) for line in RESULTS.with_suffix(".jsonl").read_text().splitlines()]
+    tables = {}
+    for row in rows:
+        tables.setdefault(row["table"], []).append(row)
+    # The machine and run facts are not in the records, and not in the tables.
+    versions = dict.fromkeys(("python", "tensorflow", "onnxruntime", "onnx", "numpy"), "")
+    facts = dict.fromkeys(
+        (
+            "cpu",
+            "cpu_count",
+            "memory",
+            "onnxruntime_intra_op_num_threads",
+            "onnxruntime_inter_op_num_threads",
+            "onnxruntime_execution_mode",
+            "onnxruntime_graph_optimization_level",
+            "tensorflow_intra_op_threads",
+            "tensorflow_inter_op_threads",
+            "tf_enable_onednn_opts",
+        ),
+        "",
+    )
+    facts.update(cpu_flags=[], missing_cpu_flags=[], onnxruntime_providers=[], versions=versions)
+    report = {
+        "facts": facts,
+        "schedule": {"rounds": 1, "seconds": 0, "warmup": 1, "block_seconds": 0, "pause": 0},
+        "summary": None,
+        "load_average_start": (0, 0, 0),
+        "load_average_end": (0, 0, 0),
+        "other_processes": [],
+        "seconds": 0,
+        "command": "",
+        "calibration": {},
+        "notes": [],
+        **{name: tables.get(name, []) for name in TABLES},
     }
-    assert outputs == {"A": "A", "B": "B", "C": "C"}
+    written = set(format_inference_latency_report(report).splitlines())
+    committed = RESULTS.read_text()
+    # The hand-written summary has a table of its own.
+    committed = committed.split(SUMMARY_START)[0] + committed.split(SUMMARY_END)[-1]
+    table_lines = [line for line in committed.splitlines() if line.startswith("|")]
+    assert len(table_lines) > 100
+    assert [line for line in table_lines if line not in written] == []
 
 
 def test_backend_names():
-    assert benchmark.Backend("saved_model", threads=1).name == "SavedModel (1 thread)"
-    assert benchmark.Backend("onnxruntime", "int8 static").name == "onnxruntime int8 static"
+    assert InferenceBackend("saved_model", threads=1).name == "SavedModel (1 thread)"
+    assert InferenceBackend("onnxruntime", "int8 static").name == "onnxruntime int8 static"
     assert (
-        benchmark.Backend("onnxruntime", spinning=False, optimization_level="basic").name
+        InferenceBackend("onnxruntime", spinning=False, optimization_level="basic").name
         == "onnxruntime (no spinning, ORT_ENABLE_BASIC)"
     )
+    with pytest.raises(ValueError, match="`runtime` must be one of.*Received: 'torch'"):
+        InferenceBackend("torch")

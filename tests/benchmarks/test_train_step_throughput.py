@@ -1,23 +1,19 @@
 """`benchmarks/train_step_throughput.py` runs on tiny networks; timings are not asserted."""
 
-import importlib.util
+import json
 import pathlib
 
 import numpy as np
 import pytest
 
+from ganzoo.benchmarking.benchmark_files import load_benchmark
+from ganzoo.benchmarking.machine import machine_facts
+from ganzoo.benchmarking.train_step_throughput_report import format_train_step_throughput_report
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "benchmarks" / "train_step_throughput.py"
+RESULTS = REPO / "benchmarks" / "results" / "train_step_throughput.md"
 
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("train_step_throughput", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-benchmark = _load_script()
+benchmark = load_benchmark("train_step_throughput")
 
 
 @pytest.mark.large
@@ -56,7 +52,7 @@ def test_every_model_trains_next_to_its_reference_loop(model_name):
         assert row["ratio_min"] == pytest.approx(min(ratios))
         assert row["ratio_max"] == pytest.approx(max(ratios))
 
-    report = benchmark.format_report([result], [], benchmark.machine_facts(), "python ...")
+    report = format_train_step_throughput_report([result], [], machine_facts(), "python ...")
     for setting in settings:
         assert f"| {setting.name} | " in report
 
@@ -74,3 +70,17 @@ def test_unknown_data_source_is_refused():
     config = benchmark.recipe_config("gan", "smoke")
     with pytest.raises(ValueError, match="'real' or 'random'.*'imagenet'"):
         benchmark.load_batches("gan", config, data="imagenet")
+
+
+def test_the_committed_tables_are_written_again_from_their_records():
+    """The Markdown writer still writes the committed tables, line by line, from the JSONL."""
+    records = [json.loads(line) for line in RESULTS.with_suffix(".jsonl").read_text().splitlines()]
+    results = [record for record in records if "memory" not in record]
+    memory_rows = [record["memory"] for record in records if "memory" in record]
+    # The machine is not in the records, and not in the tables.
+    versions = {"tensorflow": "", "keras": ""}
+    facts = {"cpu": "", "cpu_count": 2, "memory": "", "python": "", "versions": versions}
+    written = format_train_step_throughput_report(results, memory_rows, facts, "", minutes=1.0)
+    committed = [line for line in RESULTS.read_text().splitlines() if line.startswith(("|", "#"))]
+    assert len(committed) > 30
+    assert [line for line in committed if line not in written.splitlines()] == []
