@@ -27,8 +27,8 @@ def tiny_cycle_gan(lambda_cycle=10.0, lambda_identity=0.5, pool_size=4, learning
         seed=seed,
     )
     cycle_gan.compile(
-        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
     )
     return cycle_gan
 
@@ -102,8 +102,8 @@ def test_pools_feed_the_right_discriminators_and_d_loss_is_the_halved_least_squa
         seed=3,
     )
     cycle_gan.compile(
-        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
     )
     batches = [tuple(images.numpy() for images in batch) for batch in unpaired_batches(count=3)]
     cycle_gan.build_pools(*batches[0])
@@ -300,4 +300,4 @@ def test_bad_arguments():
     cycle_gan = CycleGAN(generator, gray, discriminator, discriminator, lambda_identity=0.0)
     optimizer = keras.optimizers.Adam()
     with pytest.raises(ValueError, match="two optimizer instances"):
-        cycle_gan.compile(g_optimizer=optimizer, d_optimizer=optimizer)
+        cycle_gan.compile(d_optimizer=optimizer, g_optimizer=optimizer)
