@@ -280,6 +280,25 @@ def test_pixels_in_0_255_are_refused():
         cycle_gan.fit(data, epochs=1, verbose=0)
 
 
+def test_the_shared_image_checks_guard_both_domains():
+    # The checks of every model's base: [0, 1] data in the first batch, a
+    # wrong channel count at trace time, and a later batch out of range in
+    # the graph.
+    cycle_gan = tiny_cycle_gan()
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-1, 1, (2, 4, SIZE, SIZE, 3)).astype(np.float32)
+    with pytest.raises(ValueError, match=r"images_y.*\[0, 1\]"):
+        cycle_gan.fit(
+            tf.data.Dataset.from_tensor_slices((x, (y + 1) / 2)).batch(2), epochs=1, verbose=0
+        )
+    gray = np.zeros((2, SIZE, SIZE, 1), np.float32)
+    with pytest.raises(ValueError, match=r"images_x.*shape"):
+        cycle_gan.fit(tf.data.Dataset.from_tensor_slices((gray, y[:2])).batch(2), verbose=0)
+    x[2:] *= 200.0
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"images_x.*\[-1, 1\]"):
+        cycle_gan.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(2), epochs=1, verbose=0)
+
+
 def test_unpaired_batches_are_required():
     cycle_gan = tiny_cycle_gan()
     images = np.zeros((2, SIZE, SIZE, 3), np.float32)
