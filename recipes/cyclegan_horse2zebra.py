@@ -232,8 +232,8 @@ def build(config, steps_per_epoch, networks=None):
         return keras.optimizers.Adam(learning_rate, beta_1=config.beta_1)
 
     cycle_gan.compile(
-        g_optimizer=optimizer(),
         d_optimizer=optimizer(),
+        g_optimizer=optimizer(),
         gradient_penalty=config.gradient_penalty,
         gradient_penalty_weight=config.gradient_penalty_weight,
         jit_compile=config.jit_compile,

@@ -1,38 +1,32 @@
-"""What every ganzoo GAN training wrapper shares: checks, optimizers, latents, config."""
+"""The single-generator step of GAN, ConditionalGAN and SemiSupervisedGAN."""
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo.images import RANGE_MARGIN
 from ganzoo.latents import sample_latents
-from ganzoo.layers import ExponentialMovingAverage
-from ganzoo.losses import get_discriminator_loss
-from ganzoo.losses import get_generator_loss
 from ganzoo.models import stabilizers
-from ganzoo.models.two_optimizers import TwoOptimizerMixin
-from ganzoo.models.two_optimizers import check_optimizers
 from ganzoo.models.two_optimizers import step_logs
+from ganzoo.models.two_player_model import TwoPlayerModel
 from ganzoo.training.distribution import draw_for_replica
 
 # The losses whose discriminator output is a logit: sigmoid(D(x)) is a probability.
 PROBABILITY_LOSSES = ("minimax", "non_saturating")
 
 
-class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Model):
-    """Private base of `GAN` and `ConditionalGAN`: the networks and one shared step.
+class AdversarialModel(TwoPlayerModel):
+    """Private base of `GAN`, `ConditionalGAN` and `SemiSupervisedGAN`: one generator.
 
-    Holds the generator and the discriminator, validates them, configures the
-    two optimizers and losses (`compile`), keeps the four trackers, draws
-    replica-sliced latents, splits a batch into k interleaved minibatches
-    (Goodfellow et al. 2014, Algorithm 1), checks real images at trace time,
-    applies the stabilizers (what the discriminator sees, the gradient
-    penalty, the generator's moving average), and serializes the wrapper and
-    its compile configuration. `train_step` is Algorithm 1 for both models;
-    conditioning is a hook (`_unpack_batch`, `_generate`, `_discriminate`:
-    a conditional model feeds the labels to both networks, Mirza & Osindero
-    2014, Eq. 2). Subclasses write those hooks, the first-batch checks of
-    `fit` and the sampling methods.
+    On top of `TwoPlayerModel` (the networks, the two optimizers, the
+    stabilizers, the real-image checks, the configuration), holds the
+    latent size, validates it, adds the losses' defaults and one-sided label
+    smoothing to `compile`, keeps the four trackers, draws replica-sliced
+    latents and splits a batch into k interleaved minibatches (Goodfellow et
+    al. 2014, Algorithm 1). `train_step` is Algorithm 1 for `GAN` and
+    `ConditionalGAN`; conditioning is a hook (`_unpack_batch`, `_generate`,
+    `_discriminate`: a conditional model feeds the labels to both networks,
+    Mirza & Osindero 2014, Eq. 2). Subclasses write those hooks, the
+    first-batch checks of `fit` (`_prepare_fit`) and the sampling methods.
 
     The conventions of the subclasses follow from these helpers: the losses
     are divided by the number of replicas (so gradients are those of the
@@ -83,6 +77,9 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         Averaging in GAN Training", ICLR 2019 (the moving average).
     """
 
+    GENERATORS = ("generator",)
+    DISCRIMINATORS = ("discriminator",)
+
     def __init__(
         self,
         generator,
@@ -95,15 +92,7 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         generator_ema_decay=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        for argument, network in (
-            ("generator", generator),
-            ("discriminator", discriminator),
-        ):
-            if not isinstance(network, keras.Model):
-                raise TypeError(
-                    f"`{argument}` must be a keras.Model. Received: {type(network).__name__}"
-                )
+        super().__init__({"generator": generator, "discriminator": discriminator}, seed, **kwargs)
         generator_latent_dim = generator.inputs[0].shape[-1] if generator.inputs else None
         if latent_dim is None:
             latent_dim = generator_latent_dim
@@ -125,11 +114,8 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
             raise ValueError(
                 f"`discriminator_steps` must be an int >= 1. Received: {discriminator_steps!r}"
             )
-        self.generator = generator
-        self.discriminator = discriminator
         self.latent_dim = latent_dim
         self.discriminator_steps = discriminator_steps
-        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
@@ -138,18 +124,7 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         self.critic_real_tracker = keras.metrics.Mean(name="critic_real")
         self.critic_fake_tracker = keras.metrics.Mean(name="critic_fake")
         self.discriminator_outputs_probabilities = True
-
-        # === Stabilizers ===
-        self._init_stabilizers(augmentation, instance_noise, seed)
-        self.generator_ema_decay = generator_ema_decay
-        self.generator_ema = None
-        self._averaged_generator = None  # stabilizers.AveragedCopy, on first use
-        if generator_ema_decay is not None:
-            self.generator_ema = ExponentialMovingAverage(generator_ema_decay, name="generator_ema")
-            self.generator_ema.build_for(generator.trainable_variables)
-        # The wrapper has no `call`; marking it built lets `fit` run under a
-        # strategy without trying to build it from data (keras issue 20164).
-        self.built = True
+        self._init_options(augmentation, instance_noise, generator_ema_decay)
 
     def compile(
         self,
@@ -212,43 +187,26 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
             if not isinstance(generator_loss, str):
                 raise ValueError("Pass `discriminator_loss` when `generator_loss` is a callable.")
             discriminator_loss = generator_loss
-        d_optimizer, g_optimizer = check_optimizers(d_optimizer, g_optimizer)
-        super().compile(**kwargs)
-        self.d_optimizer = d_optimizer
-        self.g_optimizer = g_optimizer
-        self.generator_loss_fn = get_generator_loss(generator_loss)
-        self.discriminator_loss_fn = get_discriminator_loss(discriminator_loss)
         smoothed = stabilizers.smoothed_discriminator_loss(discriminator_loss, label_smoothing)
+        super().compile(
+            d_optimizer=d_optimizer,
+            g_optimizer=g_optimizer,
+            generator_loss=generator_loss,
+            discriminator_loss=discriminator_loss,
+            gradient_penalty=gradient_penalty,
+            gradient_penalty_weight=gradient_penalty_weight,
+            gradient_penalty_interval=gradient_penalty_interval,
+            **kwargs,
+        )
         if smoothed is not None:
             self.discriminator_loss_fn = smoothed
-        self._configure_penalty(
-            gradient_penalty,
-            gradient_penalty_weight,
-            gradient_penalty_interval,
-            [self.discriminator],
-        )
         # Only the logistic losses read the discriminator's output as a logit;
         # for the others (and a callable) the mean raw output is logged.
         self.discriminator_outputs_probabilities = discriminator_loss in PROBABILITY_LOSSES
-        self._loss_identifiers = {
-            "generator_loss": generator_loss,
-            "discriminator_loss": discriminator_loss,
-            "gradient_penalty": gradient_penalty,
-            "gradient_penalty_weight": gradient_penalty_weight,
-            "gradient_penalty_interval": gradient_penalty_interval,
-            "label_smoothing": label_smoothing,
-        }
-        # Building the slots here, not lazily in the first step, is required
-        # under MirroredStrategy (keras issue 23085).
-        self.d_optimizer.build(self.discriminator.trainable_variables)
-        self.g_optimizer.build(self.generator.trainable_variables)
+        self._loss_identifiers["label_smoothing"] = label_smoothing
 
-    @property
-    def metrics(self):
-        metrics = [self.d_loss_tracker, self.g_loss_tracker, *self._output_trackers()]
-        if self._penalty_fn is not None:
-            metrics.append(self.d_penalty_tracker)
-        return metrics
+    def _trackers(self):
+        return [self.d_loss_tracker, self.g_loss_tracker, *self._output_trackers()]
 
     def _output_trackers(self):
         if self.discriminator_outputs_probabilities:
@@ -286,13 +244,7 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         Returns:
             `keras.Model` with the generator's inputs and outputs.
         """
-        if self.generator_ema is None:
-            return self.generator
-        if self._averaged_generator is None:
-            self._averaged_generator = stabilizers.AveragedCopy(
-                self.generator, self.generator_ema, self._standing_statistics_inputs
-            )
-        return self._averaged_generator.get()
+        return self._sampling_network("generator", self._standing_statistics_inputs)
 
     STANDING_STATISTICS_BATCHES = 16
     STANDING_STATISTICS_BATCH_SIZE = 256
@@ -306,18 +258,6 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
             seed=seed,
         )
         return np.split(z, self.STANDING_STATISTICS_BATCHES)
-
-    def _update_generator_ema(self):
-        """Moves the generator's moving average after a generator step (if on)."""
-        if self.generator_ema is not None:
-            self.generator_ema.update(self.generator.trainable_variables)
-
-    def fit(self, x=None, y=None, *args, **kwargs):
-        if isinstance(x, tf.data.Dataset):
-            # A dataset is shuffled by its pipeline; Keras' default
-            # `shuffle=True` would only warn that it is ignored.
-            kwargs.setdefault("shuffle", False)
-        return super().fit(x, y, *args, **kwargs)
 
     def train_step(self, data):
         """k discriminator steps, then one generator step (Goodfellow et al. 2014, Alg. 1).
@@ -353,7 +293,9 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
                     fake_seen,
                 )
                 scaled_loss = self.d_optimizer.scale_loss((d_loss + penalty) / num_replicas)
-            self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
+            self._apply_gradients(
+                tape, self.d_optimizer, scaled_loss, self._discriminator_variables
+            )
             self.d_loss_tracker.update_state(d_loss)
             self._track_discriminator_outputs(real_logits, fake_logits)
 
@@ -364,8 +306,8 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
             fake_logits = self._generator_step_logits(real_seen, fake_seen, condition)
             g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
-        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
-        self._update_generator_ema()
+        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self._generator_variables)
+        self._update_generator_averages()
         self.g_loss_tracker.update_state(g_loss)
         return step_logs({metric.name: metric.result() for metric in self.metrics})
 
@@ -393,11 +335,6 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
             batch_size,
         )
 
-    def _apply_gradients(self, tape, optimizer, scaled_loss, network):
-        """One optimizer step of `network` on the gradient of `scaled_loss`."""
-        gradients = tape.gradient(scaled_loss, network.trainable_variables)
-        optimizer.apply_gradients(zip(gradients, network.trainable_variables, strict=True))
-
     def _split_minibatches(self, tensor):
         """Splits a batch of `k * m` rows into k minibatches of m (rows j, j + k, ...)."""
         k = self.discriminator_steps
@@ -417,75 +354,6 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
         interleaved = tf.reshape(tensor, tf.concat([[-1, k], tf.shape(tensor)[1:]], axis=0))
         return tf.unstack(interleaved, num=k, axis=1)
 
-    def _check_real_images(self, real_images):
-        # These checks run once, while the step is traced, and cost nothing
-        # per step.
-        dtype = tf.as_dtype(real_images.dtype)
-        if not dtype.is_floating:
-            raise TypeError(
-                f"Real images must be a float tensor with values in [-1, 1]. "
-                f"Received dtype {dtype.name}; scale uint8 images with "
-                "`images / 127.5 - 1` (ganzoo.data does this)."
-            )
-        expected = tuple(self.discriminator.inputs[0].shape[1:])
-        received = tuple(real_images.shape[1:])
-        compatible = len(expected) == len(received) and all(
-            e is None or r is None or e == r for e, r in zip(expected, received, strict=True)
-        )
-        if not compatible:
-            raise ValueError(
-                f"Real images must have shape (batch, {', '.join(map(str, expected))}) "
-                f"to match the discriminator. Received shape {tuple(real_images.shape)}."
-            )
-
-    def _checked_real_images(self, real_images):
-        """`real_images`, checked at trace time and, in the graph, at every step.
-
-        The in-graph check costs one `reduce_max(abs(x))` per batch and fails
-        the step with the optimizer step and the batch's value range when a
-        batch leaves `[-1, 1]` (XLA compiles assertions away).
-        """
-        self._check_real_images(real_images)
-        values = tf.cast(real_images, "float32")
-        # Only finite values are checked: a NaN or infinite pixel is
-        # StopOnNonFiniteLoss's to report, by the loss it breaks.
-        finite_magnitudes = tf.where(tf.math.is_finite(values), tf.abs(values), 0.0)
-        check = tf.debugging.Assert(
-            tf.reduce_max(finite_magnitudes) <= 1.0 + RANGE_MARGIN,
-            [
-                "Real images must have values in [-1, 1]; scale [0, 255] pixels with "
-                "`images / 127.5 - 1`. The batch at discriminator optimizer step",
-                self.d_optimizer.iterations,
-                "has min and max",
-                tf.reduce_min(values),
-                tf.reduce_max(values),
-            ],
-        )
-        with tf.control_dependencies([check]):
-            return tf.identity(real_images)
-
-    def _check_real_image_values(self, images):
-        """Checks a concrete batch of real images: dtype, shape, values in [-1, 1]."""
-        images = tf.convert_to_tensor(images)
-        self._check_real_images(images)
-        low = float(tf.reduce_min(images))
-        high = float(tf.reduce_max(images))
-        if low < -1.0 - RANGE_MARGIN or high > 1.0 + RANGE_MARGIN:
-            raise ValueError(
-                "Real images must have values in [-1, 1] (the range of the "
-                f"generator's tanh). Received values in [{low:.4g}, {high:.4g}]; "
-                "scale [0, 255] pixels with `images / 127.5 - 1`."
-            )
-        if low >= 0.0 and high > 0.0:
-            # Nothing below mid-gray in a whole batch: [0, 1] data, which the
-            # range check alone would let through.
-            raise ValueError(
-                "Real images must have values in [-1, 1], but the first batch has no "
-                f"negative value (range [{low:.4g}, {high:.4g}]): it looks scaled to "
-                "[0, 1]. Scale it with `images * 2 - 1` (or uint8 pixels with "
-                "`images / 127.5 - 1`)."
-            )
-
     @staticmethod
     def _check_num_classes(num_classes, minimum):
         if (
@@ -500,24 +368,6 @@ class AdversarialModel(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, 
 
     def get_config(self):
         config = super().get_config()
-        config.update(
-            {
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
-                "latent_dim": self.latent_dim,
-                "discriminator_steps": self.discriminator_steps,
-                "seed": self.seed,
-                "augmentation": keras.saving.serialize_keras_object(self.augmentation),
-                "instance_noise": keras.saving.serialize_keras_object(self.instance_noise),
-                "generator_ema_decay": self.generator_ema_decay,
-            }
-        )
+        config["latent_dim"] = self.latent_dim
+        config["discriminator_steps"] = self.discriminator_steps
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("generator", "discriminator", "augmentation", "instance_noise"):
-            if key in config:
-                config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)

@@ -165,14 +165,11 @@ class ConditionalGAN(AdversarialModel):
                 `[-1, 1]`, the image shape does not match the discriminator's
                 input, or a label is outside `[0, num_classes)`.
         """
-        self._check_first_batch(x, y)
         return super().fit(x, y, *args, **kwargs)
 
-    def _check_first_batch(self, x, y):
+    def _prepare_fit(self, x, y):
         if isinstance(x, tf.data.Dataset):
-            batch = next(iter(x.take(1)), None)
-            if batch is None:
-                raise ValueError("The training dataset is empty.")
+            batch = self._first_dataset_batch(x)
             if not isinstance(batch, (tuple, list)) or len(batch) < 2:
                 raise ValueError(_MISSING_LABELS_MESSAGE)
             images, labels = batch[0], batch[1]

@@ -3,21 +3,16 @@
 import keras
 import tensorflow as tf
 
-from ganzoo.layers import ExponentialMovingAverage
 from ganzoo.layers.image_pool import ImagePool
 from ganzoo.losses import cycle_consistency_loss
-from ganzoo.losses import get_discriminator_loss
-from ganzoo.losses import get_generator_loss
 from ganzoo.losses import identity_loss
 from ganzoo.losses import least_squares_cycle_gan_generator_loss
-from ganzoo.models import stabilizers
-from ganzoo.models.two_optimizers import TwoOptimizerMixin
-from ganzoo.models.two_optimizers import check_optimizers
 from ganzoo.models.two_optimizers import step_logs
+from ganzoo.models.two_player_model import TwoPlayerModel
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")
-class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Model):
+class CycleGAN(TwoPlayerModel):
     """Two generators and two discriminators trained on unpaired images with `fit`.
 
     `generator_g` translates domain X to Y and `generator_f` Y to X;
@@ -62,7 +57,8 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
     anything (and without augmentation or noise).
 
     Stabilizers: `augmentation`, `instance_noise` and `generator_ema_decay`
-    here, `gradient_penalty` in `compile`, as in `AdversarialModel`;
+    here, `gradient_penalty` in `compile`, as in `ganzoo.models.GAN` (the
+    shared base, `TwoPlayerModel`, holds them);
     `spectral_normalization=True` on `PatchGANDiscriminator`.
 
     Args:
@@ -115,13 +111,16 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
         discriminator_y=ganzoo.networks.PatchGANDiscriminator(),
     )
     cycle_gan.compile(
-        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
     )
     cycle_gan.fit(ganzoo.data.load_unpaired_dataset("horse2zebra"), epochs=200)
     zebras = cycle_gan.generator_g.predict(horses)  # (batch, 256, 256, 3)
     ```
     """
+
+    GENERATORS = ("generator_g", "generator_f")
+    DISCRIMINATORS = ("discriminator_x", "discriminator_y")
 
     def __init__(
         self,
@@ -138,17 +137,16 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
         generator_ema_decay=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        for argument, network in (
-            ("generator_g", generator_g),
-            ("generator_f", generator_f),
-            ("discriminator_x", discriminator_x),
-            ("discriminator_y", discriminator_y),
-        ):
-            if not isinstance(network, keras.Model):
-                raise TypeError(
-                    f"`{argument}` must be a keras.Model. Received: {type(network).__name__}"
-                )
+        super().__init__(
+            {
+                "generator_g": generator_g,
+                "generator_f": generator_f,
+                "discriminator_x": discriminator_x,
+                "discriminator_y": discriminator_y,
+            },
+            seed,
+            **kwargs,
+        )
         for argument, value in (
             ("lambda_cycle", lambda_cycle),
             ("lambda_identity", lambda_identity),
@@ -164,14 +162,9 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
                     f"F, so X and Y need the same channel count; received {channels_x} "
                     f"(X) and {channels_y} (Y). Pass lambda_identity=0."
                 )
-        self.generator_g = generator_g
-        self.generator_f = generator_f
-        self.discriminator_x = discriminator_x
-        self.discriminator_y = discriminator_y
         self.lambda_cycle = float(lambda_cycle)
         self.lambda_identity = float(lambda_identity)
         self.pool_size = pool_size
-        self.seed = seed
         self.pool_x = ImagePool(pool_size, seed=seed, name="pool_x")
         self.pool_y = ImagePool(pool_size, seed=None if seed is None else seed + 1, name="pool_y")
         self.trackers = {
@@ -187,47 +180,23 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
                 "identity_loss",
             )
         }
-        self._init_stabilizers(augmentation, instance_noise, seed)
-        self.generator_ema_decay = generator_ema_decay
-        self.generator_g_ema = self.generator_f_ema = None
-        self._averaged_generator_g = self._averaged_generator_f = None
-        if generator_ema_decay is not None:
-            self.generator_g_ema = ExponentialMovingAverage(
-                generator_ema_decay, name="generator_g_ema"
-            )
-            self.generator_g_ema.build_for(generator_g.trainable_variables)
-            self.generator_f_ema = ExponentialMovingAverage(
-                generator_ema_decay, name="generator_f_ema"
-            )
-            self.generator_f_ema.build_for(generator_f.trainable_variables)
-        # The wrapper has no `call`; marking it built lets `fit` run under a
-        # strategy without trying to build it from data (keras issue 20164).
-        self.built = True
+        self._init_options(augmentation, instance_noise, generator_ema_decay)
 
     @property
     def sampling_generator_g(self):
         """G (X -> Y) to translate with and export: the averaged one when EMA is on.
 
-        See `AdversarialModel.sampling_generator`; eager only.
+        Without `generator_ema_decay` this is `generator_g` itself; with it, a
+        copy of G holding the moving averages of its trainable weights, built
+        on the first call and refreshed whenever training moved
+        (`stabilizers.AveragedCopy`). Eager only.
         """
-        if self.generator_g_ema is None:
-            return self.generator_g
-        if self._averaged_generator_g is None:
-            self._averaged_generator_g = stabilizers.AveragedCopy(
-                self.generator_g, self.generator_g_ema
-            )
-        return self._averaged_generator_g.get()
+        return self._sampling_network("generator_g")
 
     @property
     def sampling_generator_f(self):
         """F (Y -> X) to translate with and export: the averaged one when EMA is on."""
-        if self.generator_f_ema is None:
-            return self.generator_f
-        if self._averaged_generator_f is None:
-            self._averaged_generator_f = stabilizers.AveragedCopy(
-                self.generator_f, self.generator_f_ema
-            )
-        return self._averaged_generator_f.get()
+        return self._sampling_network("generator_f")
 
     def compile(
         self,
@@ -258,10 +227,10 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
                 `fn(real_logits, fake_logits) -> scalar` (default: least
                 squares, halved as in the paper's code).
             gradient_penalty: None, `"wgan_gp"`, `"dragan"` or `"r1"`, as in
-                `AdversarialModel.compile`: each discriminator is penalized
-                on its real images (and, for WGAN-GP, interpolates with the
-                pooled generated ones) as it sees them; `d_penalty` logs the
-                mean of the two unweighted penalties.
+                `GAN.compile`: each discriminator is penalized on its real
+                images (and, for WGAN-GP, interpolates with the pooled
+                generated ones) as it sees them; `d_penalty` logs the mean of
+                the two unweighted penalties.
             gradient_penalty_weight: float >= 0, or None for the paper's.
             gradient_penalty_interval: int >= 1, lazy regularization.
             **kwargs: passed to `keras.Model.compile` (e.g. `jit_compile`).
@@ -272,44 +241,19 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
                 name is unknown, a penalty argument is out of range, or a
                 penalty is on with a batch-normalized discriminator.
         """
-        d_optimizer, g_optimizer = check_optimizers(d_optimizer, g_optimizer)
-        super().compile(**kwargs)
-        self.g_optimizer = g_optimizer
-        self.d_optimizer = d_optimizer
-        self.generator_loss_fn = get_generator_loss(generator_loss)
-        self.discriminator_loss_fn = get_discriminator_loss(discriminator_loss)
-        self._configure_penalty(
-            gradient_penalty,
-            gradient_penalty_weight,
-            gradient_penalty_interval,
-            [self.discriminator_x, self.discriminator_y],
+        super().compile(
+            d_optimizer=d_optimizer,
+            g_optimizer=g_optimizer,
+            generator_loss=generator_loss,
+            discriminator_loss=discriminator_loss,
+            gradient_penalty=gradient_penalty,
+            gradient_penalty_weight=gradient_penalty_weight,
+            gradient_penalty_interval=gradient_penalty_interval,
+            **kwargs,
         )
-        self._loss_identifiers = {
-            "generator_loss": generator_loss,
-            "discriminator_loss": discriminator_loss,
-            "gradient_penalty": gradient_penalty,
-            "gradient_penalty_weight": gradient_penalty_weight,
-            "gradient_penalty_interval": gradient_penalty_interval,
-        }
-        # Building the slots here, not lazily in the first step, is required
-        # under MirroredStrategy (keras issue 23085).
-        self.g_optimizer.build(self._generator_variables)
-        self.d_optimizer.build(self._discriminator_variables)
 
-    @property
-    def metrics(self):
-        metrics = list(self.trackers.values())
-        if self._penalty_fn is not None:
-            metrics.append(self.d_penalty_tracker)
-        return metrics
-
-    @property
-    def _generator_variables(self):
-        return self.generator_g.trainable_variables + self.generator_f.trainable_variables
-
-    @property
-    def _discriminator_variables(self):
-        return self.discriminator_x.trainable_variables + self.discriminator_y.trainable_variables
+    def _trackers(self):
+        return list(self.trackers.values())
 
     def _generator_losses(self, real_x, real_y, training):
         """Forward passes of both generators; returns the losses and the translations.
@@ -347,7 +291,7 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
         return losses, fake_x, fake_y
 
     def train_step(self, data):
-        real_x, real_y = self._unpack(data)
+        real_x, real_y = self._unpack(data, check_values=True)
         num_replicas = tf.distribute.get_replica_context().num_replicas_in_sync
 
         # Generators: one joint update of G and F (discriminators fixed).
@@ -355,9 +299,7 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
             losses, fake_x, fake_y = self._generator_losses(real_x, real_y, training=True)
             scaled_loss = self.g_optimizer.scale_loss(losses["g_loss"] / num_replicas)
         self._apply_gradients(tape, self.g_optimizer, scaled_loss, self._generator_variables)
-        if self.generator_g_ema is not None:
-            self.generator_g_ema.update(self.generator_g.trainable_variables)
-            self.generator_f_ema.update(self.generator_f.trainable_variables)
+        self._update_generator_averages()
 
         # Discriminators: real images against the history of generated ones.
         pooled_x = self.pool_x(fake_x)
@@ -395,31 +337,29 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
         names = [name for name in self.trackers if name in losses]
         return {name: self.trackers[name].result() for name in names}
 
-    def _apply_gradients(self, tape, optimizer, scaled_loss, variables):
-        gradients = tape.gradient(scaled_loss, variables)
-        optimizer.apply_gradients(zip(gradients, variables, strict=True))
-
-    def _unpack(self, data):
+    def _unpack(self, data, check_values=False):
+        """`(real_x, real_y)` of a batch, checked when traced (and in the graph: `check_values`)."""
         if not isinstance(data, (tuple, list)) or len(data) != 2:
             raise ValueError(
                 "CycleGAN trains on a dataset of unpaired `(images_x, images_y)` "
                 "batches (`ganzoo.data.zip_unpaired` builds one). Received "
                 f"{type(data).__name__} {data!r:.200}."
             )
-        real_x, real_y = data
-        for name, images in (("images_x", real_x), ("images_y", real_y)):
-            if not tf.as_dtype(images.dtype).is_floating:
-                raise TypeError(
-                    f"`{name}` must be float images with values in [-1, 1]. Received "
-                    f"dtype {tf.as_dtype(images.dtype).name}; scale uint8 images with "
-                    "`images / 127.5 - 1` (ganzoo.data does this)."
-                )
-            if images.shape.rank != 4:
-                raise ValueError(
-                    f"`{name}` must have shape (batch, height, width, channels). "
-                    f"Received shape {tuple(images.shape)}."
-                )
-        return real_x, real_y
+        checked = []
+        for images, discriminator, what in self._domains(data):
+            if check_values:
+                images = self._checked_real_images(images, discriminator, what)
+            else:
+                self._check_real_images(images, discriminator, what)
+            checked.append(images)
+        return tuple(checked)
+
+    def _domains(self, pair):
+        """`(images, the discriminator that judges them, their name)` for X, then Y."""
+        return (
+            (pair[0], self.discriminator_x, "`images_x`"),
+            (pair[1], self.discriminator_y, "`images_y`"),
+        )
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """Trains both directions; see `keras.Model.fit`.
@@ -432,16 +372,17 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
 
         Raises:
             TypeError: if the images are not floating point.
-            ValueError: if the batches are not pairs of rank-4 images, or their
-                values leave `[-1, 1]`.
+            ValueError: if the batches are not pairs of images shaped for
+                their discriminators, or their values leave `[-1, 1]`.
         """
-        if isinstance(x, tf.data.Dataset):
-            kwargs.setdefault("shuffle", False)
-            batch = next(iter(x.take(1)), None)
-            if batch is None:
-                raise ValueError("The training dataset is empty.")
-            self.build_pools(*self._first_batch(batch))
         return super().fit(x, y, *args, **kwargs)
+
+    def _prepare_fit(self, x, y):
+        if isinstance(x, tf.data.Dataset):
+            pair = self._unpack(self._first_dataset_batch(x))
+            for images, discriminator, what in self._domains(pair):
+                self._check_real_image_values(images, discriminator, what)
+            self.build_pools(*pair)
 
     def build_pools(self, images_x, images_y):
         """Creates the image pools' variables for images shaped like these.
@@ -459,49 +400,16 @@ class CycleGAN(stabilizers.DiscriminatorStabilizers, TwoOptimizerMixin, keras.Mo
                 shape = images if isinstance(images, (tuple, list)) else images.shape
                 pool.build(tuple(shape))
 
-    def _first_batch(self, batch):
-        real_x, real_y = self._unpack(batch)
-        for name, images in (("images_x", real_x), ("images_y", real_y)):
-            low = float(tf.reduce_min(images))
-            high = float(tf.reduce_max(images))
-            # A small margin tolerates rounding in user pipelines.
-            if low < -1.0 - 1e-3 or high > 1.0 + 1e-3:
-                raise ValueError(
-                    f"`{name}` must have values in [-1, 1] (the range of the "
-                    f"generators' tanh). Received values in [{low:.4g}, {high:.4g}]; "
-                    "scale [0, 255] pixels with `images / 127.5 - 1`."
-                )
-        return real_x, real_y
-
     def get_config(self):
         config = super().get_config()
         config.update(
             {
-                **{
-                    name: keras.saving.serialize_keras_object(getattr(self, name))
-                    for name in _NETWORKS
-                },
                 "lambda_cycle": self.lambda_cycle,
                 "lambda_identity": self.lambda_identity,
                 "pool_size": self.pool_size,
-                "seed": self.seed,
-                "augmentation": keras.saving.serialize_keras_object(self.augmentation),
-                "instance_noise": keras.saving.serialize_keras_object(self.instance_noise),
-                "generator_ema_decay": self.generator_ema_decay,
             }
         )
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for name in (*_NETWORKS, "augmentation", "instance_noise"):
-            if name in config:
-                config[name] = keras.saving.deserialize_keras_object(config[name])
-        return cls(**config)
-
-
-_NETWORKS = ("generator_g", "generator_f", "discriminator_x", "discriminator_y")
 
 
 def _channels(generator):

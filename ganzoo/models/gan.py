@@ -232,14 +232,11 @@ class GAN(UnconditionalSampling, AdversarialModel):
             ValueError: if their values leave `[-1, 1]` or their shape does not
                 match the discriminator's input.
         """
-        self._check_first_batch(x)
         return super().fit(x, y, *args, **kwargs)
 
-    def _check_first_batch(self, x):
+    def _prepare_fit(self, x, y):
         if isinstance(x, tf.data.Dataset):
-            batch = next(iter(x.take(1)), None)
-            if batch is None:
-                raise ValueError("The training dataset is empty.")
+            batch = self._first_dataset_batch(x)
         elif isinstance(x, (tuple, list)) and x:
             batch = x[0]
         else:

@@ -271,7 +271,9 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
                 unsupervised_loss = self.discriminator_loss_fn(real_logits, fake_logits)
                 d_loss = supervised_loss + self.unsupervised_weight * unsupervised_loss
                 scaled_loss = self.d_optimizer.scale_loss(d_loss / num_replicas)
-            self._apply_gradients(tape, self.d_optimizer, scaled_loss, self.discriminator)
+            self._apply_gradients(
+                tape, self.d_optimizer, scaled_loss, self._discriminator_variables
+            )
             self.d_loss_tracker.update_state(d_loss)
             self.supervised_loss_tracker.update_state(supervised_loss)
             self.unsupervised_loss_tracker.update_state(unsupervised_loss)
@@ -287,8 +289,8 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
                 fake_logits = real_fake_logit(self.discriminator(fake_images, training=True))
                 g_loss = self.generator_loss_fn(fake_logits)
             scaled_loss = self.g_optimizer.scale_loss(g_loss / num_replicas)
-        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self.generator)
-        self._update_generator_ema()
+        self._apply_gradients(tape, self.g_optimizer, scaled_loss, self._generator_variables)
+        self._update_generator_averages()
         self.g_loss_tracker.update_state(g_loss)
         return step_logs({metric.name: metric.result() for metric in self.metrics})
 
@@ -371,11 +373,11 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
             TypeError: if images are not floating point or labels not
                 integers.
         """
+        return super().fit(x, y, *args, **kwargs)
+
+    def _prepare_fit(self, x, y):
         if isinstance(x, tf.data.Dataset):
-            batch = next(iter(x.take(1)), None)
-            if batch is None:
-                raise ValueError("The training dataset is empty.")
-            unlabelled, labelled_images, labels = self._unpack_batch(batch)
+            unlabelled, labelled_images, labels = self._unpack_batch(self._first_dataset_batch(x))
             self._check_real_image_values(unlabelled)
             self._check_real_image_values(labelled_images)
             labels = labels.numpy()
@@ -384,7 +386,6 @@ class SemiSupervisedGAN(UnconditionalSampling, AdversarialModel):
                     f"The training data holds labels outside [0, {self.num_classes}): "
                     f"values from {labels.min()} to {labels.max()}."
                 )
-        return super().fit(x, y, *args, **kwargs)
 
     def get_config(self):
         config = super().get_config()

@@ -1,16 +1,14 @@
-"""What every wrapper with a generator optimizer and a discriminator optimizer shares.
+"""The two optimizers' checks and the step logs of every training wrapper.
 
-`GAN`, `ConditionalGAN`, `SemiSupervisedGAN` (through `AdversarialModel`) and
-`CycleGAN` each `compile` with `d_optimizer` and `g_optimizer`; this module
-checks those two, wraps them for float16 loss scaling, and makes the compile
-configuration (optimizers and loss identifiers) survive `model.save`, and
-shapes the step logs so that `fit` works under `MultiWorkerMirroredStrategy`.
+`GAN`, `ConditionalGAN`, `SemiSupervisedGAN` and `CycleGAN` each `compile`
+with `d_optimizer` and `g_optimizer` (in `TwoPlayerModel.compile`); this
+module checks those two and wraps them for float16 loss scaling, and shapes
+the step logs so that `fit` works under `MultiWorkerMirroredStrategy`.
 """
 
 import keras
 import tensorflow as tf
 
-from ganzoo.compat.keras_workarounds import TrainerWorkarounds
 from ganzoo.compat.keras_workarounds import in_multi_worker_mode
 
 
@@ -46,34 +44,6 @@ def with_loss_scaling(optimizer):
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
         return optimizer
     return keras.optimizers.LossScaleOptimizer(optimizer)
-
-
-class TwoOptimizerMixin(TrainerWorkarounds):
-    """Mixin of the training wrappers: compile config and `fit` under every strategy.
-
-    `get_compile_config` / `compile_from_config` make a two-optimizer
-    `compile` survive `model.save`: the model sets `d_optimizer`,
-    `g_optimizer` and `_loss_identifiers` (a dict of the loss arguments
-    `compile` was given) in its `compile`. `TrainerWorkarounds` makes `fit`
-    work under every strategy (`ganzoo.compat.keras_workarounds`).
-    """
-
-    def get_compile_config(self):
-        if not self.compiled:
-            return {}
-        return {
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            **{
-                key: keras.saving.serialize_keras_object(value)
-                for key, value in self._loss_identifiers.items()
-            },
-        }
-
-    def compile_from_config(self, config):
-        self.compile(
-            **{key: keras.saving.deserialize_keras_object(value) for key, value in config.items()}
-        )
 
 
 def step_logs(logs):

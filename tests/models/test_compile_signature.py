@@ -8,9 +8,12 @@ from ganzoo.models import ConditionalGAN
 from ganzoo.models import CycleGAN
 from ganzoo.models import SemiSupervisedGAN
 from ganzoo.models.adversarial_model import AdversarialModel
+from ganzoo.models.two_player_model import TwoPlayerModel
 
 
-@pytest.mark.parametrize("model_class", [AdversarialModel, SemiSupervisedGAN, CycleGAN])
+@pytest.mark.parametrize(
+    "model_class", [TwoPlayerModel, AdversarialModel, SemiSupervisedGAN, CycleGAN]
+)
 def test_compile_takes_d_then_g_optimizer_by_keyword_only(model_class):
     parameters = list(inspect.signature(model_class.compile).parameters.values())[1:3]
     assert [p.name for p in parameters] == ["d_optimizer", "g_optimizer"]

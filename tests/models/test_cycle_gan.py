@@ -27,8 +27,8 @@ def tiny_cycle_gan(lambda_cycle=10.0, lambda_identity=0.5, pool_size=4, learning
         seed=seed,
     )
     cycle_gan.compile(
-        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(learning_rate, beta_1=0.5),
     )
     return cycle_gan
 
@@ -102,8 +102,8 @@ def test_pools_feed_the_right_discriminators_and_d_loss_is_the_halved_least_squa
         seed=3,
     )
     cycle_gan.compile(
-        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
     )
     batches = [tuple(images.numpy() for images in batch) for batch in unpaired_batches(count=3)]
     cycle_gan.build_pools(*batches[0])
@@ -280,6 +280,25 @@ def test_pixels_in_0_255_are_refused():
         cycle_gan.fit(data, epochs=1, verbose=0)
 
 
+def test_the_shared_image_checks_guard_both_domains():
+    # The checks of every model's base: [0, 1] data in the first batch, a
+    # wrong channel count at trace time, and a later batch out of range in
+    # the graph.
+    cycle_gan = tiny_cycle_gan()
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-1, 1, (2, 4, SIZE, SIZE, 3)).astype(np.float32)
+    with pytest.raises(ValueError, match=r"images_y.*\[0, 1\]"):
+        cycle_gan.fit(
+            tf.data.Dataset.from_tensor_slices((x, (y + 1) / 2)).batch(2), epochs=1, verbose=0
+        )
+    gray = np.zeros((2, SIZE, SIZE, 1), np.float32)
+    with pytest.raises(ValueError, match=r"images_x.*shape"):
+        cycle_gan.fit(tf.data.Dataset.from_tensor_slices((gray, y[:2])).batch(2), verbose=0)
+    x[2:] *= 200.0
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"images_x.*\[-1, 1\]"):
+        cycle_gan.fit(tf.data.Dataset.from_tensor_slices((x, y)).batch(2), epochs=1, verbose=0)
+
+
 def test_unpaired_batches_are_required():
     cycle_gan = tiny_cycle_gan()
     images = np.zeros((2, SIZE, SIZE, 3), np.float32)
@@ -300,4 +319,4 @@ def test_bad_arguments():
     cycle_gan = CycleGAN(generator, gray, discriminator, discriminator, lambda_identity=0.0)
     optimizer = keras.optimizers.Adam()
     with pytest.raises(ValueError, match="two optimizer instances"):
-        cycle_gan.compile(g_optimizer=optimizer, d_optimizer=optimizer)
+        cycle_gan.compile(d_optimizer=optimizer, g_optimizer=optimizer)

@@ -501,8 +501,8 @@ def _tiny_cycle_gan(**options):
     # Adam with a small rate, as in test_cycle_gan: with large SGD steps the
     # two runs' rounding differences grow through instance normalization.
     cycle_gan.compile(
-        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         **compile_options,
     )
     return cycle_gan
