@@ -166,25 +166,15 @@ def load_batches(model_name, config, data="real", num_batches=16):
 
 
 def _real_dataset(model_name, config):
-    """The recipe's training batches (the CycleGAN recipe makes the same call inline)."""
-    from ganzoo.data import load_unpaired_dataset
+    """The recipe's own training batches."""
     from ganzoo.training.gan_recipe import load_gan_dataset
 
     if model_name in ("gan", "conditional_gan"):
         return load_gan_dataset(config, with_labels=model_name == "conditional_gan")
+    recipe = recipe_files.load_recipe(RECIPES[model_name][0])
     if model_name == "semi_supervised_gan":
-        recipe = recipe_files.load_recipe(RECIPES[model_name][0])
         return recipe.load_training_data(config).dataset
-    return load_unpaired_dataset(
-        config.dataset,
-        split="train",
-        data_dir=config.data_dir,
-        image_size=config.image_size,
-        load_size=config.load_size,
-        batch_size=config.batch_size,
-        seed=config.seed,
-        take=config.take,
-    )
+    return recipe.load_training_data(config)
 
 
 def _random_batches(model_name, config, num_batches, rng):

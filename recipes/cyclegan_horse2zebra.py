@@ -241,6 +241,20 @@ def build(config, steps_per_epoch, networks=None):
     return cycle_gan
 
 
+def load_training_data(config):
+    """Batches `(x, y)` of the two training domains, randomly cropped and flipped."""
+    return load_unpaired_dataset(
+        config.dataset,
+        split="train",
+        data_dir=config.data_dir,
+        image_size=config.image_size,
+        load_size=config.load_size,
+        batch_size=config.batch_size,
+        seed=config.seed,
+        take=config.take,
+    )
+
+
 def load_test_images(config, split, take=None):
     """One domain's test images, `(n, image_size, image_size, 3)` in `[-1, 1]`."""
     return load_unpaired_images(
@@ -334,16 +348,7 @@ def train(config):
     return train_and_export(
         config,
         "recipes/cyclegan_horse2zebra.py",
-        load_dataset=lambda: load_unpaired_dataset(
-            config.dataset,
-            split="train",
-            data_dir=config.data_dir,
-            image_size=config.image_size,
-            load_size=config.load_size,
-            batch_size=config.batch_size,
-            seed=config.seed,
-            take=config.take,
-        ),
+        load_dataset=lambda: load_training_data(config),
         build=lambda steps_per_epoch: build(config, steps_per_epoch),
         export=lambda cycle_gan, record, extra_files: export(
             cycle_gan, config, record, extra_files
